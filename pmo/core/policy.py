@@ -1,0 +1,154 @@
+"""The permission policy: who may see and change what. Every view goes through here.
+
+Actions are ``"view"`` and ``"change"``. Querysets are narrowed on the server with
+``*_for_user`` functions; single objects are fetched with ``get_*_for_user`` which
+raise ``Http404`` when the object is invisible to the user and ``PermissionDenied``
+when it is visible but the action is not allowed.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from pmo.core import roles
+
+VIEW = "view"
+CHANGE = "change"
+ACTIONS = (VIEW, CHANGE)
+
+
+def _check_action(action: str) -> None:
+    if action not in ACTIONS:
+        raise ValueError(f"Unknown action {action!r}")
+
+
+def _involvement(user) -> Q:
+    """Projects a user manages, sponsors or is a member of."""
+    from projects.models import ProjectMembership
+
+    member_of = ProjectMembership.objects.filter(user=user).values("project_id")
+    return Q(project_manager=user) | Q(sponsor=user) | Q(pk__in=member_of)
+
+
+def _working_portfolio_ids(user):
+    from projects.models import Program, Project
+
+    return (
+        Project.objects.filter(_involvement(user))
+        .values("portfolio_id")
+        .union(Program.objects.filter(manager=user).values("portfolio_id"))
+    )
+
+
+# --- Projects ----------------------------------------------------------------------------
+def projects_for_user(qs: QuerySet, user, action: str = VIEW) -> QuerySet:
+    _check_action(action)
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if action == VIEW:
+        if user.has_role(*roles.READ_ALL):
+            return qs
+        if user.has_role(roles.PM):
+            # A PM sees everything in the portfolios they work in (DESIGN.md section 1).
+            from projects.models import Project
+
+            portfolio_ids = Project.objects.filter(_involvement(user)).values("portfolio_id")
+            return qs.filter(Q(portfolio_id__in=portfolio_ids) | _involvement(user))
+        return qs.filter(_involvement(user))
+    if user.has_role(roles.PMO):
+        return qs
+    if user.has_role(roles.PM, roles.MEMBER):
+        from projects.models import ProjectMembership
+
+        editors = ProjectMembership.objects.filter(user=user, can_edit=True).values("project_id")
+        return qs.filter(Q(project_manager=user) | Q(pk__in=editors))
+    return qs.none()
+
+
+def can_create_project(user) -> bool:
+    return user.is_authenticated and user.has_role(roles.PMO, roles.PM)
+
+
+def get_project_for_user(user, code: str, action: str = VIEW, queryset: QuerySet | None = None):
+    from projects.models import Project
+
+    qs = queryset if queryset is not None else Project.objects.all()
+    project = projects_for_user(qs, user, VIEW).filter(code=code).first()
+    if project is None:
+        raise Http404("No such project")
+    if action != VIEW and not can_change_project(user, project):
+        raise PermissionDenied
+    return project
+
+
+def can_change_project(user, project) -> bool:
+    from projects.models import Project
+
+    if not user.is_authenticated:
+        return False
+    if user.has_role(roles.PMO):
+        return True
+    return projects_for_user(Project.objects.filter(pk=project.pk), user, CHANGE).exists()
+
+
+# --- Portfolios and programs -------------------------------------------------------------
+def portfolios_for_user(qs: QuerySet, user, action: str = VIEW) -> QuerySet:
+    _check_action(action)
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.has_role(roles.PMO):
+        return qs
+    if action == CHANGE:
+        return qs.none()
+    if user.has_role(*roles.READ_ALL):
+        return qs
+    return qs.filter(Q(pk__in=_working_portfolio_ids(user)) | Q(owner=user))
+
+
+def programs_for_user(qs: QuerySet, user, action: str = VIEW) -> QuerySet:
+    _check_action(action)
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.has_role(roles.PMO):
+        return qs
+    if action == CHANGE:
+        return qs.none()
+    if user.has_role(*roles.READ_ALL):
+        return qs
+    return qs.filter(
+        Q(portfolio_id__in=_working_portfolio_ids(user)) | Q(manager=user) | Q(portfolio__owner=user)
+    )
+
+
+def can_manage_portfolios(user) -> bool:
+    return user.is_authenticated and user.has_role(roles.PMO)
+
+
+def _get_scoped(scope_fn, queryset: QuerySet, user, code: str, action: str):
+    """Fetch by code within what the user may view; refuse the action if not allowed."""
+    obj = scope_fn(queryset, user, VIEW).filter(code=code).first()
+    if obj is None:
+        raise Http404("Not found")
+    if action != VIEW and not scope_fn(queryset.model.objects.filter(pk=obj.pk), user, action):
+        raise PermissionDenied
+    return obj
+
+
+def get_portfolio_for_user(user, code: str, action: str = VIEW):
+    from projects.models import Portfolio
+
+    return _get_scoped(
+        portfolios_for_user, Portfolio.objects.select_related("owner"), user, code, action
+    )
+
+
+def get_program_for_user(user, code: str, action: str = VIEW):
+    from projects.models import Program
+
+    return _get_scoped(
+        programs_for_user,
+        Program.objects.select_related("portfolio", "manager"),
+        user,
+        code,
+        action,
+    )
