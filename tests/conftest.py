@@ -1,0 +1,96 @@
+"""Personas and shared fixtures (DESIGN.md section 7)."""
+
+import pytest
+from django.conf import settings
+
+from tests.factories import MembershipFactory, PortfolioFactory, ProjectFactory, UserFactory
+
+PASSWORD = "pw-test-123"
+
+
+def pytest_configure(config):
+    # Fast hashing for the many users tests create; production keeps the default.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _require_postgresql(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.exit(
+                "The test suite runs on PostgreSQL: set DATABASE_URL=postgres://... "
+                "(make test does this for the local server).",
+                returncode=2,
+            )
+
+
+@pytest.fixture
+def pmo_staff(db):
+    return UserFactory(username="pmo_staff", first_name="Paula", last_name="Office", roles=["pmo"])
+
+
+@pytest.fixture
+def pm(db):
+    return UserFactory(username="pm", first_name="Pat", last_name="Manager", roles=["pm"])
+
+
+@pytest.fixture
+def other_pm(db):
+    return UserFactory(username="other_pm", first_name="Oscar", last_name="Other", roles=["pm"])
+
+
+@pytest.fixture
+def executive(db):
+    return UserFactory(username="executive", first_name="Eve", last_name="Chief", roles=["executive"])
+
+
+@pytest.fixture
+def resource_manager(db):
+    return UserFactory(
+        username="resource_manager", first_name="Rita", last_name="Pool", roles=["resource_manager"]
+    )
+
+
+@pytest.fixture
+def member(db):
+    return UserFactory(username="member", first_name="Max", last_name="Member", roles=["member"])
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="outsider", first_name="Olga", last_name="Outside", roles=["member"])
+
+
+@pytest.fixture
+def portfolio(pmo_staff):
+    return PortfolioFactory(code="DIGITAL", name="Digital", owner=pmo_staff)
+
+
+@pytest.fixture
+def project(portfolio, pm, member, executive):
+    """A project managed by ``pm``, sponsored by ``executive``, with ``member`` on the team."""
+    project = ProjectFactory(
+        code="PRJ-0042", name="Customer portal", portfolio=portfolio, project_manager=pm,
+        sponsor=executive,
+    )
+    MembershipFactory(project=project, user=member)
+    return project
+
+
+@pytest.fixture
+def other_project(portfolio, other_pm):
+    """In the same portfolio as ``project`` but managed by ``other_pm``."""
+    return ProjectFactory(
+        code="PRJ-0043", name="Data warehouse", portfolio=portfolio, project_manager=other_pm
+    )
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
