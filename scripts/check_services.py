@@ -23,7 +23,9 @@ def check_postgres(url: str) -> str | None:
             connect_timeout=3,
         ).close()
     except psycopg.Error as exc:
-        return f"PostgreSQL is not reachable at {parts.hostname}:{parts.port or 5432}: {exc}".strip()
+        return (
+            f"PostgreSQL is not reachable at {parts.hostname}:{parts.port or 5432}: {exc}".strip()
+        )
     return None
 
 

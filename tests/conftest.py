@@ -43,7 +43,9 @@ def other_pm(db):
 
 @pytest.fixture
 def executive(db):
-    return UserFactory(username="executive", first_name="Eve", last_name="Chief", roles=["executive"])
+    return UserFactory(
+        username="executive", first_name="Eve", last_name="Chief", roles=["executive"]
+    )
 
 
 @pytest.fixture
@@ -60,7 +62,9 @@ def member(db):
 
 @pytest.fixture
 def outsider(db):
-    return UserFactory(username="outsider", first_name="Olga", last_name="Outside", roles=["member"])
+    return UserFactory(
+        username="outsider", first_name="Olga", last_name="Outside", roles=["member"]
+    )
 
 
 @pytest.fixture
@@ -72,7 +76,10 @@ def portfolio(pmo_staff):
 def project(portfolio, pm, member, executive):
     """A project managed by ``pm``, sponsored by ``executive``, with ``member`` on the team."""
     project = ProjectFactory(
-        code="PRJ-0042", name="Customer portal", portfolio=portfolio, project_manager=pm,
+        code="PRJ-0042",
+        name="Customer portal",
+        portfolio=portfolio,
+        project_manager=pm,
         sponsor=executive,
     )
     MembershipFactory(project=project, user=member)

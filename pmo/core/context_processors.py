@@ -5,26 +5,31 @@ from django.utils.translation import gettext_lazy as _
 
 from pmo.core import policy
 
+# (key, label, url name). URL names starting with a key's prefixes light that area up.
 AREAS = [
-    # (key, label, url name, visible to)
-    ("portfolio", _("Portfolio"), "projects:portfolio_list", None),
-    ("projects", _("Projects"), "projects:project_list", None),
+    ("portfolio", _("Portfolio"), "projects:portfolio_list", ("portfolio", "program")),
+    ("projects", _("Projects"), "projects:project_list", ("project", "my_projects", "membership")),
 ]
+
+
+def _current_area(request) -> str:
+    match = getattr(request, "resolver_match", None)
+    url_name = (match.url_name or "") if match else ""
+    for key, _label, _url, prefixes in AREAS:
+        if url_name.startswith(prefixes):
+            return key
+    return ""
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    match = getattr(request, "resolver_match", None)
-    current = ""
-    if match is not None:
-        current = "portfolio" if match.url_name and match.url_name.startswith(("portfolio", "program")) else match.namespace
-    items = [
-        {"key": key, "label": label, "url": reverse(url_name), "active": key == current}
-        for key, label, url_name, _roles in AREAS
-    ]
+    current = _current_area(request)
     return {
-        "nav_areas": items,
+        "nav_areas": [
+            {"key": key, "label": label, "url": reverse(url_name), "active": key == current}
+            for key, label, url_name, _prefixes in AREAS
+        ],
         "can_create_project": policy.can_create_project(user),
     }

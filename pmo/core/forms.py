@@ -9,8 +9,15 @@ from pmo.core.models import User
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "email", "job_title", "time_zone", "language",
-                  "notification_email"]
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "job_title",
+            "time_zone",
+            "language",
+            "notification_email",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -45,9 +45,7 @@ def _display_value(model_field, value, related_names: dict) -> str:
 
 def _tracked_fields(model):
     return [
-        f
-        for f in model._meta.concrete_fields
-        if not f.primary_key and f.name not in IGNORED_FIELDS
+        f for f in model._meta.concrete_fields if not f.primary_key and f.name not in IGNORED_FIELDS
     ]
 
 

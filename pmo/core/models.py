@@ -76,7 +76,7 @@ class Department(TimeStampedModel):
 
     def clean(self):
         if self.parent_id and (
-            self.parent_id == self.pk or self in self.parent.ancestors() + [self.parent]
+            self.parent_id == self.pk or self in [*self.parent.ancestors(), self.parent]
         ):
             raise ValidationError({"parent": _("A department cannot sit under itself.")})
 

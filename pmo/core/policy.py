@@ -30,14 +30,13 @@ def _involvement(user) -> Q:
     return Q(project_manager=user) | Q(sponsor=user) | Q(pk__in=member_of)
 
 
-def _working_portfolio_ids(user):
+def _in_working_portfolios(user, field: str) -> Q:
+    """Rows whose ``field`` is a portfolio where the user runs a project or a program."""
     from projects.models import Program, Project
 
-    return (
-        Project.objects.filter(_involvement(user))
-        .values("portfolio_id")
-        .union(Program.objects.filter(manager=user).values("portfolio_id"))
-    )
+    via_projects = Project.objects.filter(_involvement(user)).order_by().values("portfolio_id")
+    via_programs = Program.objects.filter(manager=user).order_by().values("portfolio_id")
+    return Q(**{f"{field}__in": via_projects}) | Q(**{f"{field}__in": via_programs})
 
 
 # --- Projects ----------------------------------------------------------------------------
@@ -50,10 +49,7 @@ def projects_for_user(qs: QuerySet, user, action: str = VIEW) -> QuerySet:
             return qs
         if user.has_role(roles.PM):
             # A PM sees everything in the portfolios they work in (DESIGN.md section 1).
-            from projects.models import Project
-
-            portfolio_ids = Project.objects.filter(_involvement(user)).values("portfolio_id")
-            return qs.filter(Q(portfolio_id__in=portfolio_ids) | _involvement(user))
+            return qs.filter(_in_working_portfolios(user, "portfolio_id") | _involvement(user))
         return qs.filter(_involvement(user))
     if user.has_role(roles.PMO):
         return qs
@@ -102,7 +98,7 @@ def portfolios_for_user(qs: QuerySet, user, action: str = VIEW) -> QuerySet:
         return qs.none()
     if user.has_role(*roles.READ_ALL):
         return qs
-    return qs.filter(Q(pk__in=_working_portfolio_ids(user)) | Q(owner=user))
+    return qs.filter(_in_working_portfolios(user, "pk") | Q(owner=user))
 
 
 def programs_for_user(qs: QuerySet, user, action: str = VIEW) -> QuerySet:
@@ -116,7 +112,7 @@ def programs_for_user(qs: QuerySet, user, action: str = VIEW) -> QuerySet:
     if user.has_role(*roles.READ_ALL):
         return qs
     return qs.filter(
-        Q(portfolio_id__in=_working_portfolio_ids(user)) | Q(manager=user) | Q(portfolio__owner=user)
+        _in_working_portfolios(user, "portfolio_id") | Q(manager=user) | Q(portfolio__owner=user)
     )
 
 

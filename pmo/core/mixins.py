@@ -1,0 +1,121 @@
+"""Behaviour shared by views across apps, written once (DESIGN.md section 3)."""
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Page, Paginator
+from django.http import StreamingHttpResponse
+from django.utils.translation import gettext as _
+
+from pmo.core.locking import StaleObjectError
+
+
+class BreadcrumbsMixin:
+    """Views list their trail as (label, url) pairs; the last one is the current page."""
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = self.get_breadcrumbs()
+        return context
+
+
+class BadRequestOnInvalidFormMixin:
+    """An invalid form answers 400 and re-renders everything the user typed."""
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class OptimisticLockFormMixin(BadRequestOnInvalidFormMixin):
+    """Turn a stale save into a 409 that shows what changed and keeps the user's input.
+
+    The form's hidden ``version`` is moved to the current one, so a second, deliberate
+    submit saves over the other person's change.
+    """
+
+    def handle_stale(self, form, error: StaleObjectError):
+        data = form.data.copy()
+        data["version"] = str(error.current.version)
+        form.data = data
+        form.add_error(None, str(error))
+        messages.warning(
+            self.request, _("Your changes were not saved. Review them and save again.")
+        )
+        context = self.get_context_data(form=form, stale_error=error)
+        return self.render_to_response(context, status=409)
+
+
+class SortableListMixin:
+    """Whitelisted ``?sort=`` ordering: ``sort_fields`` maps a public key to ORM fields."""
+
+    sort_fields: dict[str, tuple[str, ...]] = {}
+    default_sort = ""
+
+    def current_sort(self) -> str:
+        requested = self.request.GET.get("sort", self.default_sort)
+        return requested if requested.lstrip("-") in self.sort_fields else self.default_sort
+
+    def apply_sort(self, queryset):
+        key = self.current_sort()
+        if not key:
+            return queryset
+        descending = key.startswith("-")
+        fields = self.sort_fields[key.lstrip("-")]
+        return queryset.order_by(*[("-" if descending else "") + f for f in fields], "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["current_sort"] = self.current_sort()
+        return context
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+class CsvExportMixin:
+    """``?format=csv`` streams the filtered, sorted list with ``csv_columns``."""
+
+    csv_filename = "export.csv"
+    csv_columns: list[tuple[str, object]] = []  # (header, callable(row) -> value)
+
+    def render_to_response(self, context, **kwargs):
+        if self.request.GET.get("format") == "csv":
+            return self.csv_response(self.get_csv_queryset())
+        return super().render_to_response(context, **kwargs)
+
+    def get_csv_queryset(self):
+        return self.object_list
+
+    def csv_response(self, queryset):
+        writer = csv.writer(_Echo())
+        headers = [str(header) for header, _value in self.csv_columns]
+
+        def rows():
+            yield writer.writerow(headers)
+            for obj in queryset.iterator(chunk_size=500):
+                yield writer.writerow(
+                    [_csv_safe(value(obj)) for _header, value in self.csv_columns]
+                )
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}"'
+        return response
+
+
+def _csv_safe(value) -> str:
+    """Neutralise spreadsheet formulas so an exported cell can never run as one."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def paginate(request, queryset) -> Page:
+    """One page of ``queryset`` for a page that shows a list beside other content."""
+    return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
