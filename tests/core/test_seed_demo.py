@@ -177,6 +177,12 @@ def test_same_seed_gives_the_same_projects():
     assert project_snapshot() == first
 
 
+@pytest.fixture(autouse=True)
+def _development_mode(settings):
+    # pytest-django runs with DEBUG off; seed_demo is a development tool.
+    settings.DEBUG = True
+
+
 @pytest.mark.django_db
 def test_print_accounts_shows_password_only_in_debug(settings):
     settings.DEBUG = True
@@ -185,9 +191,19 @@ def test_print_accounts_shows_password_only_in_debug(settings):
     assert "resource" in out and "exec2" in out
 
     settings.DEBUG = False
-    out, err = run_seed("--print-accounts")
+    out, err = run_seed("--print-accounts", "--allow-production")
     assert DEMO_PASSWORD not in out + err
     assert "DEBUG is off" in err
+
+
+@pytest.mark.django_db
+def test_refuses_to_seed_in_production_without_opt_in(settings):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="allow-production"):
+        run_seed()
+    assert not get_user_model().objects.filter(username="admin").exists()
 
 
 @pytest.mark.django_db

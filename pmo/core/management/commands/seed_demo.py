@@ -77,12 +77,22 @@ class Command(BaseCommand):
             help="The date planned dates are laid around (default: today).",
         )
         parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Seed even though DEBUG is off (the demo accounts share a public password).",
+        )
+        parser.add_argument(
             "--print-accounts",
             action="store_true",
             help="Print the demo accounts and their password (only when DEBUG is on).",
         )
 
     def handle(self, *args, **options):
+        if not settings.DEBUG and not options["allow_production"]:
+            raise CommandError(
+                "DEBUG is off: refusing to create demo accounts with a public password. "
+                "Pass --allow-production for a disposable staging site."
+            )
         if options["projects"] < 0 or options["members_per_project"] < 0:
             raise CommandError("--projects and --members-per-project cannot be negative.")
         ctx = DemoContext(

@@ -1,0 +1,135 @@
+"""Every URL pattern, every role: anonymous users go to login, each role gets 200 or 403/404.
+
+The table is checked against the URL configuration, so a new route without a row here
+fails ``test_every_route_is_in_the_table``.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import MembershipFactory, ProgramFactory
+
+PERSONAS = ["pmo_staff", "pm", "other_pm", "executive", "resource_manager", "member", "outsider"]
+
+# route name -> (kwargs builder, {persona: expected status for GET})
+ALLOW_ALL = dict.fromkeys(PERSONAS, 200)
+PMO_ONLY = {p: 200 if p == "pmo_staff" else 403 for p in PERSONAS}
+
+ROUTES = {
+    "home": ({}, dict.fromkeys(PERSONAS, 302)),
+    "profile": ({}, ALLOW_ALL),
+    "password_change": ({}, ALLOW_ALL),
+    "password_change_done": ({}, ALLOW_ALL),
+    "projects:portfolio_list": ({}, ALLOW_ALL),
+    "projects:portfolio_create": ({}, PMO_ONLY),
+    "projects:portfolio_detail": (
+        {"code": "DIGITAL"},
+        {**ALLOW_ALL, "outsider": 404},
+    ),
+    "projects:portfolio_edit": ({"code": "DIGITAL"}, PMO_ONLY),
+    "projects:program_create": ({}, PMO_ONLY),
+    "projects:program_detail": ({"code": "CX"}, {**ALLOW_ALL, "outsider": 404}),
+    "projects:program_edit": ({"code": "CX"}, PMO_ONLY),
+    "projects:project_list": ({}, ALLOW_ALL),
+    "projects:my_projects": ({}, ALLOW_ALL),
+    "projects:my_work": ({}, ALLOW_ALL),
+    "projects:project_create": (
+        {},
+        {p: 200 if p in ("pmo_staff", "pm", "other_pm") else 403 for p in PERSONAS},
+    ),
+    "projects:project_detail": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
+    "projects:project_edit": (
+        {"code": "PRJ-0042"},
+        {
+            "pmo_staff": 200,
+            "pm": 200,
+            "other_pm": 403,
+            "executive": 403,
+            "resource_manager": 403,
+            "member": 403,
+            "outsider": 404,
+        },
+    ),
+    "projects:project_team": (
+        {"code": "PRJ-0042"},
+        {
+            "pmo_staff": 200,
+            "pm": 200,
+            "other_pm": 403,
+            "executive": 403,
+            "resource_manager": 403,
+            "member": 403,
+            "outsider": 404,
+        },
+    ),
+}
+
+# Routes that are not pages a role opens with GET: public, POST-only or third-party.
+NOT_IN_TABLE = {
+    "login",
+    "logout",
+    "healthz",
+    "set_language",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "projects:membership_change",
+}
+
+
+def _route_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _route_names(entry, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def test_every_route_is_in_the_table():
+    missing = set(_route_names()) - set(ROUTES) - NOT_IN_TABLE
+    assert not missing, f"Add these routes to the permission table: {sorted(missing)}"
+
+
+@pytest.fixture
+def world(project, other_project, request):
+    """The shared scene: project PRJ-0042 (pm, member on team), PRJ-0043 (other_pm), program CX."""
+    ProgramFactory(code="CX", portfolio=project.portfolio, manager=project.project_manager)
+    personas = {name: request.getfixturevalue(name) for name in PERSONAS}
+    # The outsider works on a project in another portfolio only.
+    MembershipFactory(user=personas["outsider"])
+    return personas
+
+
+@pytest.mark.parametrize("route", sorted(ROUTES))
+def test_anonymous_is_sent_to_login(client, world, route):
+    kwargs, _expected = ROUTES[route]
+    url = reverse(route, kwargs=kwargs)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("route", "persona"),
+    [(route, persona) for route in sorted(ROUTES) for persona in PERSONAS],
+)
+def test_role_gets_expected_status(client, world, route, persona):
+    kwargs, expected = ROUTES[route]
+    client.force_login(world[persona])
+    response = client.get(reverse(route, kwargs=kwargs))
+    assert response.status_code == expected[persona], (route, persona)
+
+
+def test_healthz_is_public(client, db):
+    assert client.get(reverse("healthz")).status_code in (200, 503)
+
+
+def test_login_page_is_public(client, db):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert b'name="username"' in response.content
