@@ -191,3 +191,18 @@ class MembershipForm(forms.ModelForm):
         model = ProjectMembership
         fields = ["role", "can_edit"]
         widgets = {"role": forms.Select(attrs={"class": "form-select form-select-sm"})}
+
+
+class HealthForm(forms.Form):
+    """The quick health update on the project page."""
+
+    health = forms.ChoiceField(label=_("Health"), choices=Project._meta.get_field("health").choices)
+    health_reason = forms.CharField(
+        label=_("Reason"), max_length=500, required=False, widget=forms.TextInput()
+    )
+    version = VersionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["health"].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["health_reason"].widget.attrs["class"] = "form-control form-control-sm"

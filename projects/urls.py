@@ -17,6 +17,7 @@ urlpatterns = [
     path("projects/new/", views.ProjectCreateView.as_view(), name="project_create"),
     path("projects/<str:code>/", views.ProjectDetailView.as_view(), name="project_detail"),
     path("projects/<str:code>/edit/", views.ProjectUpdateView.as_view(), name="project_edit"),
+    path("projects/<str:code>/health/", views.ProjectHealthView.as_view(), name="project_health"),
     path("projects/<str:code>/team/", views.ProjectTeamView.as_view(), name="project_team"),
     path(
         "projects/<str:code>/team/<int:pk>/",

@@ -26,6 +26,7 @@ from pmo.core.mixins import (
 from projects import selectors, services
 from projects.filters import ProjectFilter
 from projects.forms import (
+    HealthForm,
     MembershipAddForm,
     MembershipForm,
     PortfolioForm,
@@ -490,3 +491,59 @@ class MembershipChangeView(ProjectTeamView):
             return self.render_to_response(self.get_context_data(form=self.get_form()), status=409)
         messages.success(request, _("%(person)s's role was saved.") % {"person": membership.user})
         return HttpResponseRedirect(reverse("projects:project_team", args=[self.project.code]))
+
+
+class ProjectHealthView(TemplateView):
+    """Quick health update in place (htmx); without JavaScript it is a small page."""
+
+    template_name = "projects/_health_card.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.project = policy.get_project_for_user(request.user, kwargs["code"], policy.CHANGE)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return [self.template_name]
+        return ["projects/project_health.html"]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(project=self.project, can_edit=True, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        form = HealthForm(
+            initial={
+                "health": self.project.health,
+                "health_reason": self.project.health_reason,
+                "version": self.project.version,
+            }
+        )
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def post(self, request, *args, **kwargs):
+        form = HealthForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        try:
+            services.project_update(
+                project=self.project,
+                by=request.user,
+                data={k: form.cleaned_data[k] for k in ("health", "health_reason")},
+                expected_version=form.cleaned_data["version"] or self.project.version,
+            )
+        except StaleObjectError as error:
+            data = form.data.copy()
+            data["version"] = str(error.current.version)
+            form.data = data
+            form.add_error(None, str(error))
+            self.project = error.current
+            context = self.get_context_data(form=form, stale_error=error)
+            return self.render_to_response(context, status=409)
+        except ValidationError as error:
+            self.project.refresh_from_db()
+            _apply_form_errors(form, error)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        if not request.htmx:
+            messages.success(request, _("Health of %(code)s saved.") % {"code": self.project.code})
+            return HttpResponseRedirect(self.project.get_absolute_url())
+        return self.render_to_response(self.get_context_data(saved=True))

@@ -50,6 +50,18 @@ ROUTES = {
             "outsider": 404,
         },
     ),
+    "projects:project_health": (
+        {"code": "PRJ-0042"},
+        {
+            "pmo_staff": 200,
+            "pm": 200,
+            "other_pm": 403,
+            "executive": 403,
+            "resource_manager": 403,
+            "member": 403,
+            "outsider": 404,
+        },
+    ),
     "projects:project_team": (
         {"code": "PRJ-0042"},
         {
