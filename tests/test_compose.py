@@ -295,6 +295,12 @@ def test_named_volumes_are_declared():
     )
 
 
+def test_deployment_docs_describe_every_variable():
+    docs = (ROOT / "docs" / "deployment.md").read_text()
+    undocumented = sorted(name for name in known_variable_names() if f"`{name}`" not in docs)
+    assert not undocumented, f"add these to the table in docs/deployment.md: {undocumented}"
+
+
 # --- Dockerfile ---------------------------------------------------------------------------
 
 
