@@ -14,11 +14,18 @@ RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 
 WORKDIR /src
+# Dependencies first, from pyproject.toml alone, so that this layer is reused while only the
+# code changes. The constraints file pins every transitive dependency to what CI tested.
+COPY pyproject.toml ./
+COPY requirements/constraints.txt requirements/
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
+    && pip install -c requirements/constraints.txt -r /tmp/requirements.txt
+
+# Then the project itself. The wheel only carries .py files, and settings.py finds
+# templates/, static/ and locale/ next to the source tree (BASE_DIR), so the app runs from
+# /app below: the installed copy of the project is dropped so that the image holds exactly
+# one copy of the code.
 COPY . .
-# The constraints file pins every transitive dependency to what CI tested. The wheel only
-# carries .py files, and settings.py finds templates/, static/ and locale/ next to the source
-# tree (BASE_DIR), so the app runs from /app below: the installed copy of the project itself
-# is dropped so that the image holds exactly one copy of the code.
 RUN pip install -c requirements/constraints.txt . \
     && pip uninstall --yes pmo-app
 
