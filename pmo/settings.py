@@ -38,7 +38,7 @@ DEBUG = env_bool("DEBUG", True)
 
 # A development key only exists so that `make run` works with nothing set; production
 # refuses to start with it (or with none).
-_DEV_SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
+_DEV_SECRET_KEY = "insecure-development-key-never-use-in-production"
 SECRET_KEY = env("SECRET_KEY", _DEV_SECRET_KEY if DEBUG else None)
 if not SECRET_KEY or (not DEBUG and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50)):
     raise ImproperlyConfigured(

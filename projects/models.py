@@ -108,9 +108,9 @@ class ProjectQuerySet(models.QuerySet):
 
     def involving(self, user):
         """Projects the user manages, sponsors or is a member of."""
-        return self.filter(
-            Q(project_manager=user) | Q(sponsor=user) | Q(memberships__user=user)
-        ).distinct()
+        from pmo.core.policy import involvement_q
+
+        return self.filter(involvement_q(user))
 
     def for_user(self, user, action: str = "view"):
         from pmo.core import policy

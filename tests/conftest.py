@@ -1,6 +1,9 @@
 """Personas and shared fixtures (DESIGN.md section 7)."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 
 from tests.factories import MembershipFactory, PortfolioFactory, ProjectFactory, UserFactory
@@ -24,6 +27,29 @@ def _require_postgresql(django_db_setup, django_db_blocker):
                 "(make test does this for the local server).",
                 returncode=2,
             )
+
+
+# Data migrations whose rows tests rely on: (module, function).
+DATA_MIGRATIONS = [
+    ("pmo.core.migrations.0002_role_groups", "create_groups"),
+    ("pmo.core.migrations.0003_prune_task_runs_schedule", "seed_schedule"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reseed_after_flush(request, django_db_blocker):
+    """Put back what data migrations made once a transactional test has emptied the tables.
+
+    ``transactional_db`` (and so ``live_server``) truncates every table when the test ends,
+    role groups and the beat schedule included; later tests, and the next run with
+    ``--reuse-db``, expect those rows. Being autouse, this fixture is set up first and so
+    torn down after the flush.
+    """
+    yield
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        with django_db_blocker.unblock():
+            for module, function in DATA_MIGRATIONS:
+                getattr(importlib.import_module(module), function)(django_apps, None)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ def _check_action(action: str) -> None:
         raise ValueError(f"Unknown action {action!r}")
 
 
-def _involvement(user) -> Q:
+def involvement_q(user) -> Q:
     """Projects a user manages, sponsors or is a member of."""
     from projects.models import ProjectMembership
 
@@ -34,7 +34,7 @@ def _in_working_portfolios(user, field: str) -> Q:
     """Rows whose ``field`` is a portfolio where the user runs a project or a program."""
     from projects.models import Program, Project
 
-    via_projects = Project.objects.filter(_involvement(user)).order_by().values("portfolio_id")
+    via_projects = Project.objects.filter(involvement_q(user)).order_by().values("portfolio_id")
     via_programs = Program.objects.filter(manager=user).order_by().values("portfolio_id")
     return Q(**{f"{field}__in": via_projects}) | Q(**{f"{field}__in": via_programs})
 
@@ -49,8 +49,8 @@ def projects_for_user(qs: QuerySet, user, action: str = VIEW) -> QuerySet:
             return qs
         if user.has_role(roles.PM):
             # A PM sees everything in the portfolios they work in (DESIGN.md section 1).
-            return qs.filter(_in_working_portfolios(user, "portfolio_id") | _involvement(user))
-        return qs.filter(_involvement(user))
+            return qs.filter(_in_working_portfolios(user, "portfolio_id") | involvement_q(user))
+        return qs.filter(involvement_q(user))
     if user.has_role(roles.PMO):
         return qs
     if user.has_role(roles.PM, roles.MEMBER):

@@ -7,7 +7,6 @@ database, independent of the test process's own app (configured for ``make test`
 REDIS_URL when ``pmo.celery`` was imported).
 """
 
-import importlib
 import os
 import shutil
 import signal
@@ -22,7 +21,6 @@ import pytest
 import redis
 from celery import Celery
 from celery.exceptions import TimeoutError as CeleryTimeoutError
-from django.apps import apps as django_apps
 from django.db import connection
 from django.utils import timezone
 
@@ -166,26 +164,6 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory):
         broker.close()
 
 
-@pytest.fixture
-def reseed_after_flush(django_db_blocker):
-    """Put back what data migrations created once ``transactional_db`` has emptied the tables.
-
-    The worker only sees committed rows, so its tests use ``transactional_db``, which
-    truncates every table when the test ends: role groups and the beat schedule too. Tests
-    that run later in the session, or in the next session with ``--reuse-db``, expect those
-    rows. Request this fixture *before* ``transactional_db`` so its teardown runs after the
-    flush.
-    """
-    yield
-    with django_db_blocker.unblock():
-        for name, seed in [
-            ("0002_role_groups", "create_groups"),
-            ("0003_prune_task_runs_schedule", "seed_schedule"),
-        ]:
-            module = importlib.import_module(f"pmo.core.migrations.{name}")
-            getattr(module, seed)(django_apps, None)
-
-
 @pytest.fixture(scope="module")
 def ready_worker(worker):
     """The worker once it answers: the first ping waits in the queue until it consumes."""
@@ -205,9 +183,7 @@ def test_worker_answers_ping_with_its_hostname(ready_worker):
     print(f"worker ready after {ready_worker.ready_after:.1f}s")
 
 
-def test_worker_runs_recorded_task_against_the_test_database(
-    reseed_after_flush, transactional_db, ready_worker
-):
+def test_worker_runs_recorded_task_against_the_test_database(transactional_db, ready_worker):
     old = TaskRun.objects.create(
         task_name="tests.old", started_at=timezone.now() - timedelta(days=120)
     )
@@ -226,7 +202,7 @@ def test_worker_runs_recorded_task_against_the_test_database(
     assert run.finished_at is not None
 
 
-def test_worker_records_a_failed_run(reseed_after_flush, transactional_db, ready_worker):
+def test_worker_records_a_failed_run(transactional_db, ready_worker):
     result = ready_worker.send("pmo.core.tasks.prune_task_runs", keep_days=0)
 
     with pytest.raises(ValueError, match="keep_days must be at least 1"):
