@@ -49,5 +49,6 @@ format: install
 	$(VENV)/bin/ruff format .
 
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles --ignore=var
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles --ignore=var \
+	    --ignore=tests --ignore=scripts --ignore=benchmarks
 	$(PY) manage.py compilemessages --ignore=.venv

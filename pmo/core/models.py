@@ -146,11 +146,12 @@ class User(AbstractUser):
 class Sequence(models.Model):
     """Named counters for human-readable codes (PRJ-0042), safe under concurrency."""
 
-    name = models.CharField(max_length=60, unique=True)
-    last_value = models.PositiveBigIntegerField(default=0)
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    last_value = models.PositiveBigIntegerField(_("last value"), default=0)
 
     class Meta:
         verbose_name = _("sequence")
+        verbose_name_plural = _("sequences")
 
     def __str__(self):
         return f"{self.name}={self.last_value}"
