@@ -49,24 +49,24 @@ def project_update(*, project: Project, by, data: dict, expected_version: int) -
     return save_versioned(instance=project, expected_version=expected_version, by=by)
 
 
-@transaction.atomic
-def portfolio_save(*, portfolio: Portfolio, by, data: dict, expected_version: int | None):
+def _save_by_pmo(instance, *, by, data: dict, expected_version: int | None):
+    """Portfolios and programs: only PMO staff shape the portfolio structure."""
     if not policy.can_manage_portfolios(by):
         raise PermissionDenied
-    _apply(portfolio, data)
-    if portfolio.pk is None:
-        return create_versioned(instance=portfolio, by=by)
-    return save_versioned(instance=portfolio, expected_version=expected_version, by=by)
+    _apply(instance, data)
+    if instance.pk is None:
+        return create_versioned(instance=instance, by=by)
+    return save_versioned(instance=instance, expected_version=expected_version, by=by)
+
+
+@transaction.atomic
+def portfolio_save(*, portfolio: Portfolio, by, data: dict, expected_version: int | None):
+    return _save_by_pmo(portfolio, by=by, data=data, expected_version=expected_version)
 
 
 @transaction.atomic
 def program_save(*, program: Program, by, data: dict, expected_version: int | None):
-    if not policy.can_manage_portfolios(by):
-        raise PermissionDenied
-    _apply(program, data)
-    if program.pk is None:
-        return create_versioned(instance=program, by=by)
-    return save_versioned(instance=program, expected_version=expected_version, by=by)
+    return _save_by_pmo(program, by=by, data=data, expected_version=expected_version)
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from pmo.core.mixins import (
     CsvExportMixin,
     OptimisticLockFormMixin,
     SortableListMixin,
+    keep_input_for_resubmit,
     paginate,
 )
 from projects import selectors, services
@@ -532,10 +533,7 @@ class ProjectHealthView(TemplateView):
                 expected_version=form.cleaned_data["version"] or self.project.version,
             )
         except StaleObjectError as error:
-            data = form.data.copy()
-            data["version"] = str(error.current.version)
-            form.data = data
-            form.add_error(None, str(error))
+            keep_input_for_resubmit(form, error)
             self.project = error.current
             context = self.get_context_data(form=form, stale_error=error)
             return self.render_to_response(context, status=409)

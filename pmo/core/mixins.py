@@ -38,15 +38,20 @@ class OptimisticLockFormMixin(BadRequestOnInvalidFormMixin):
     """
 
     def handle_stale(self, form, error: StaleObjectError):
-        data = form.data.copy()
-        data["version"] = str(error.current.version)
-        form.data = data
-        form.add_error(None, str(error))
+        keep_input_for_resubmit(form, error)
         messages.warning(
             self.request, _("Your changes were not saved. Review them and save again.")
         )
         context = self.get_context_data(form=form, stale_error=error)
         return self.render_to_response(context, status=409)
+
+
+def keep_input_for_resubmit(form, error: StaleObjectError) -> None:
+    """Keep what the user typed, name the conflict, and accept the current version next time."""
+    data = form.data.copy()
+    data[form.add_prefix("version")] = str(error.current.version)
+    form.data = data
+    form.add_error(None, str(error))
 
 
 class SortableListMixin:

@@ -4,24 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_prune_task_runs_schedule'),
+        ("core", "0003_prune_task_runs_schedule"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='sequence',
-            options={'verbose_name': 'sequence', 'verbose_name_plural': 'sequences'},
+            name="sequence",
+            options={"verbose_name": "sequence", "verbose_name_plural": "sequences"},
         ),
         migrations.AlterField(
-            model_name='sequence',
-            name='last_value',
-            field=models.PositiveBigIntegerField(default=0, verbose_name='last value'),
+            model_name="sequence",
+            name="last_value",
+            field=models.PositiveBigIntegerField(default=0, verbose_name="last value"),
         ),
         migrations.AlterField(
-            model_name='sequence',
-            name='name',
-            field=models.CharField(max_length=60, unique=True, verbose_name='name'),
+            model_name="sequence",
+            name="name",
+            field=models.CharField(max_length=60, unique=True, verbose_name="name"),
         ),
     ]
