@@ -53,6 +53,10 @@ class ProjectFilter(django_filters.FilterSet):
         form = super().form
         for field in form.fields.values():
             is_select = isinstance(field.widget, forms.Select)
+            if isinstance(field, forms.ModelChoiceField):
+                field.empty_label = _("Any")
+            elif isinstance(field, forms.ChoiceField):
+                field.choices = [("", _("Any")), *[c for c in field.choices if c[0] != ""]]
             field.widget.attrs["class"] = (
                 "form-select form-select-sm" if is_select else "form-control form-control-sm"
             )

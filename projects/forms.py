@@ -98,6 +98,7 @@ class ProjectForm(VersionedModelForm):
         if self.instance.pk:
             # Codes appear in every URL and export; changing one would break links.
             self.fields["code"].disabled = True
+            self.fields["code"].required = False
             self.fields["code"].help_text = ""
         else:
             self.fields["code"].required = False
@@ -138,6 +139,7 @@ class PortfolioForm(VersionedModelForm):
         self.fields["owner"].queryset = users_with_roles(roles.PMO, roles.EXECUTIVE)
         if self.instance.pk:
             self.fields["code"].disabled = True
+            self.fields["code"].required = False
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", _("Save")))
 
@@ -154,6 +156,7 @@ class ProgramForm(VersionedModelForm):
         self.fields["manager"].queryset = users_with_roles(roles.PM, roles.PMO)
         if self.instance.pk:
             self.fields["code"].disabled = True
+            self.fields["code"].required = False
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", _("Save")))
 

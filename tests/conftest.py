@@ -36,20 +36,36 @@ DATA_MIGRATIONS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _reseed_after_flush(request, django_db_blocker):
-    """Put back what data migrations made once a transactional test has emptied the tables.
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
 
-    ``transactional_db`` (and so ``live_server``) truncates every table when the test ends,
-    role groups and the beat schedule included; later tests, and the next run with
-    ``--reuse-db``, expect those rows. Being autouse, this fixture is set up first and so
-    torn down after the flush.
+
+@pytest.fixture(autouse=True)
+def _data_migration_rows(request):
+    """Make sure the rows data migrations create are there before a database test runs.
+
+    ``transactional_db`` (and so ``live_server``) truncates every table when its test ends,
+    role groups and the beat schedule included; the tests after it, and the next run with
+    ``--reuse-db``, expect those rows. Checking at set-up covers every order pytest picks.
     """
-    yield
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
-        with django_db_blocker.unblock():
-            for module, function in DATA_MIGRATIONS:
-                getattr(importlib.import_module(module), function)(django_apps, None)
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    if {"transactional_db", "live_server"} & names or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+    elif DB_FIXTURES & names or marker:
+        request.getfixturevalue("db")
+    else:
+        return
+    from django.contrib.auth.models import Group
+    from django_celery_beat.models import PeriodicTask
+
+    from pmo.core import roles
+
+    if Group.objects.filter(name__in=roles.ALL).count() == len(roles.ALL) and (
+        PeriodicTask.objects.exists()
+    ):
+        return
+    for module, function in DATA_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(django_apps, None)
 
 
 @pytest.fixture

@@ -16,6 +16,9 @@ class FieldChange:
     label: str
     old: str
     new: str
+    # The stored values (ids for foreign keys), for merging a stale form.
+    old_value: object = None
+    new_value: object = None
 
 
 @dataclass
@@ -76,6 +79,8 @@ def diff_records(model, older, newer, related_names: dict) -> list[FieldChange]:
                     label=str(f.verbose_name).capitalize(),
                     old=_display_value(f, old_value, related_names),
                     new=_display_value(f, new_value, related_names),
+                    old_value=old_value,
+                    new_value=new_value,
                 )
             )
     return changes

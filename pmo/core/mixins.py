@@ -3,10 +3,8 @@
 import csv
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.http import StreamingHttpResponse
-from django.utils.translation import gettext as _
 
 from pmo.core.locking import StaleObjectError
 
@@ -33,25 +31,46 @@ class BadRequestOnInvalidFormMixin:
 class OptimisticLockFormMixin(BadRequestOnInvalidFormMixin):
     """Turn a stale save into a 409 that shows what changed and keeps the user's input.
 
-    The form's hidden ``version`` is moved to the current one, so a second, deliberate
-    submit saves over the other person's change.
+    See ``keep_input_for_resubmit`` for how the two edits are combined.
     """
 
     def handle_stale(self, form, error: StaleObjectError):
         keep_input_for_resubmit(form, error)
-        messages.warning(
-            self.request, _("Your changes were not saved. Review them and save again.")
-        )
         context = self.get_context_data(form=form, stale_error=error)
         return self.render_to_response(context, status=409)
 
 
+def _as_form_value(value) -> str:
+    return "" if value is None else str(value)
+
+
 def keep_input_for_resubmit(form, error: StaleObjectError) -> None:
-    """Keep what the user typed, name the conflict, and accept the current version next time."""
+    """Rebuild a stale form so that nobody's change is lost silently.
+
+    Fields the user left as they were get the other person's new value; fields both
+    changed keep the user's input (the warning lists them). The form then carries the
+    current version, so saving again is a deliberate choice.
+    """
     data = form.data.copy()
+    for change in error.changes:
+        if change.field not in form.fields:
+            continue
+        key = form.add_prefix(change.field)
+        if isinstance(change.old_value, bool):
+            untouched = (key in data) == change.old_value
+            if untouched:
+                if change.new_value:
+                    data[key] = "on"
+                else:
+                    data.pop(key, None)
+            continue
+        if data.get(key, "") == _as_form_value(change.old_value):
+            data[key] = _as_form_value(change.new_value)
     data[form.add_prefix("version")] = str(error.current.version)
     form.data = data
-    form.add_error(None, str(error))
+    # Re-validate so the re-rendered form shows the merged values without stale errors.
+    form._errors = None
+    form.is_valid()
 
 
 class SortableListMixin:

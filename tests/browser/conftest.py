@@ -10,18 +10,16 @@ On failure each open page is saved to ``test-artifacts/`` (gitignored).
 """
 
 import contextlib
-import importlib
 import os
 import re
 from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
 from django.db import connections
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
-from tests.conftest import DATA_MIGRATIONS, PASSWORD
+from tests.conftest import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [  # as in scripts/screenshots.py and DESIGN.md section 8
@@ -40,40 +38,11 @@ SCREENSHOTS = ARTIFACTS / "screenshots"
 FAILED_LOAD = re.compile(r"^Failed to load resource: the server responded with a status of")
 
 
-def _reseed_data_migrations():
-    """Put back the rows data migrations create; ``transactional_db``'s flush removes them."""
-    for module_name, function in DATA_MIGRATIONS:
-        getattr(importlib.import_module(module_name), function)(django_apps, None)
-
-
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _reseed_after_last_flush(django_db_blocker):
-    """Put the data-migration rows back once the module's last live-server test flushed.
-
-    tests/conftest.py's function-scoped ``_reseed_after_flush`` cannot do it for these
-    tests: pytest-django's own autouse ``_live_server_helper`` sets ``transactional_db``
-    up before any conftest fixture, so the flush comes after every function-scoped
-    teardown. A module-scoped teardown comes after it; later tests of the session (and the
-    next ``--reuse-db`` run) find the rows again.
-    """
-    yield
-    with django_db_blocker.unblock():
-        _reseed_data_migrations()
-
-
-@pytest.fixture(autouse=True)
-def _reseed_before_live_server_test(request):
-    """The role groups the personas need exist again after the previous test's flush."""
-    if "live_server" in request.fixturenames:
-        request.getfixturevalue("transactional_db")
-        _reseed_data_migrations()
 
 
 @pytest.fixture(scope="session")

@@ -188,14 +188,31 @@ def test_stale_edit_is_refused_with_what_changed_and_keeps_input(client, pm, pmo
     assert "Scope creep" in body  # my input is kept
     project.refresh_from_db()
     assert (project.name, project.health, project.version) == ("Customer portal v2", "green", 2)
-    # The re-rendered form carries the current version, so a deliberate resubmit wins.
-    assert response.context["form"].data["version"] == "2"
-    again = client.post(
-        reverse("projects:project_edit", args=[project.code]), {**mine, "version": "2"}
+    # The re-rendered form merges: their new name (a field I left alone), my health and
+    # reason (fields only I changed), and the current version for a deliberate resubmit.
+    merged = response.context["form"].data
+    assert (merged["name"], merged["health"], merged["version"]) == (
+        "Customer portal v2",
+        "amber",
+        "2",
     )
+    again = client.post(reverse("projects:project_edit", args=[project.code]), merged.dict())
     assert again.status_code == 302
     project.refresh_from_db()
-    assert project.health == "amber"
+    assert (project.name, project.health, project.version) == ("Customer portal v2", "amber", 3)
+
+
+def test_stale_edit_keeps_my_value_where_we_both_changed_a_field(client, pm, pmo_staff, project):
+    client.force_login(pmo_staff)
+    theirs = project_form_data(project, name="Their name")
+    client.post(reverse("projects:project_edit", args=[project.code]), theirs)
+    client.force_login(pm)
+    mine = project_form_data(project, name="My name", version=1)
+    response = client.post(reverse("projects:project_edit", args=[project.code]), mine)
+    assert response.status_code == 409
+    assert response.context["form"].data["name"] == "My name"
+    project.refresh_from_db()
+    assert project.name == "Their name"
 
 
 def test_other_pm_cannot_post_an_edit(client, other_pm, project, other_project):
