@@ -183,6 +183,21 @@ class Project(VersionedModel):
     )
     planned_start = models.DateField(_("planned start"))
     planned_finish = models.DateField(_("planned finish"))
+    calendar = models.ForeignKey(
+        "projects.WorkCalendar",
+        verbose_name=_("working calendar"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        help_text=_("Leave empty to use the organisation's default calendar."),
+    )
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default="CNY",
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code."))],
+    )
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = ProjectQuerySet.as_manager()
