@@ -98,3 +98,12 @@ def membership_remove(*, membership: ProjectMembership, by) -> None:
         raise PermissionDenied
     membership._history_user = by
     membership.delete()
+
+
+def ensure_open_for_planning(project: Project) -> None:
+    """Closed and cancelled projects keep their plan as it was: refuse further changes."""
+    if project.is_closed:
+        raise ValidationError(
+            _("%(code)s is %(status)s: its plan can no longer change.")
+            % {"code": project.code, "status": project.get_status_display().lower()}
+        )

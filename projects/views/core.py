@@ -26,7 +26,7 @@ from pmo.core.mixins import (
 )
 from projects import selectors, services
 from projects.filters import ProjectFilter
-from projects.forms import (
+from projects.forms.core import (
     HealthForm,
     MembershipAddForm,
     MembershipForm,

@@ -1,8 +1,6 @@
 from django.urls import path
 
-from projects import views
-
-app_name = "projects"
+from projects.views import core as views
 
 urlpatterns = [
     path("portfolios/", views.PortfolioListView.as_view(), name="portfolio_list"),

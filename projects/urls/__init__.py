@@ -1,0 +1,9 @@
+"""All routes of the projects app, one module per planning area, in one namespace."""
+
+from projects.urls import core
+
+app_name = "projects"
+
+urlpatterns = [
+    *core.urlpatterns,
+]
