@@ -333,6 +333,7 @@ class ProjectDetailView(BreadcrumbsMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
+            project_area="overview",
             can_edit=policy.can_change_project(self.request.user, self.object),
             history=history_for(self.object),
             memberships=self.object.memberships.all(),

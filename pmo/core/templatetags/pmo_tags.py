@@ -63,3 +63,20 @@ def page_url(context, page_number):
     query = context["request"].GET.copy()
     query["page"] = page_number
     return "?" + query.urlencode()
+
+
+@register.inclusion_tag("projects/_project_nav.html", takes_context=True)
+def project_nav(context, project, active):
+    """The project's area tabs; an area shows once its page exists (its URL resolves)."""
+    from django.urls import NoReverseMatch, reverse
+
+    from projects.navigation import PROJECT_AREAS
+
+    tabs = []
+    for key, label, url_name in PROJECT_AREAS:
+        try:
+            url = reverse(url_name, args=[project.code])
+        except NoReverseMatch:
+            continue
+        tabs.append({"key": key, "label": label, "url": url, "active": key == active})
+    return {"tabs": tabs}
