@@ -77,6 +77,8 @@ class ProjectForm(VersionedModelForm):
             "priority",
             "planned_start",
             "planned_finish",
+            "calendar",
+            "currency",
         ]
         widgets = {
             "planned_start": DateInput(),
@@ -100,6 +102,10 @@ class ProjectForm(VersionedModelForm):
             self.fields["code"].disabled = True
             self.fields["code"].required = False
             self.fields["code"].help_text = ""
+            # The stage moves only through an approved stage gate review.
+            self.fields["stage"].disabled = True
+            self.fields["stage"].required = False
+            self.fields["stage"].help_text = _("Changes through a stage gate review.")
         else:
             self.fields["code"].required = False
         self.helper = FormHelper()
@@ -122,8 +128,9 @@ class ProjectForm(VersionedModelForm):
             ),
             Fieldset(
                 _("Schedule"),
-                Row(Column("planned_start"), Column("planned_finish")),
+                Row(Column("planned_start"), Column("planned_finish"), Column("calendar")),
             ),
+            Fieldset(_("Budget"), Row(Column("currency", css_class="col-md-3"))),
             "version",
         )
 

@@ -28,6 +28,7 @@ def project_form_data(project=None, **overrides):
         "priority": "2",
         "planned_start": "2026-02-02",
         "planned_finish": "2026-09-30",
+        "currency": "CNY",
     }
     if project is not None:
         data.update(
@@ -157,6 +158,22 @@ def test_pm_edits_health_and_history_records_it(client, pm, project):
     assert (change.old, change.new) == ("Green", "Red")
     assert entries[0].who == pm
     assert "Supplier is 3 weeks late" in detail.content.decode()
+
+
+def test_stage_cannot_be_changed_on_the_edit_form(client, pm, project):
+    client.force_login(pm)
+    data = project_form_data(project, stage="closing")
+    assert client.post(reverse("projects:project_edit", args=[project.code]), data).status_code == 302
+    project.refresh_from_db()
+    assert project.stage == "initiation"
+
+
+def test_bad_currency_code_is_a_field_error(client, pm, portfolio):
+    client.force_login(pm)
+    data = project_form_data(portfolio=portfolio.pk, project_manager=pm.pk, currency="yuan")
+    response = client.post(reverse("projects:project_create"), data)
+    assert response.status_code == 400
+    assert "currency" in response.context["form"].errors
 
 
 def test_code_cannot_be_changed_on_edit(client, pm, project):
