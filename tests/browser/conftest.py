@@ -85,12 +85,14 @@ class PageProblems:
         page.on("console", self.on_console)
         page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
         page.on("response", self.on_response)
-        page.on(
-            "requestfailed",
-            lambda request: self.errors.append(
-                f"request failed: {request.url} ({request.failure})"
-            ),
-        )
+        page.on("requestfailed", self.on_request_failed)
+
+    def on_request_failed(self, request):
+        # A navigation cancels what the previous page still had in flight (the favicon,
+        # say): Chromium reports that as ERR_ABORTED, which is not a fault of the page.
+        if "ERR_ABORTED" in (request.failure or ""):
+            return
+        self.errors.append(f"request failed: {request.url} ({request.failure})")
 
     def on_response(self, response):
         if response.status < 400:
