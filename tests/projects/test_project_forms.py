@@ -163,7 +163,9 @@ def test_pm_edits_health_and_history_records_it(client, pm, project):
 def test_stage_cannot_be_changed_on_the_edit_form(client, pm, project):
     client.force_login(pm)
     data = project_form_data(project, stage="closing")
-    assert client.post(reverse("projects:project_edit", args=[project.code]), data).status_code == 302
+    assert (
+        client.post(reverse("projects:project_edit", args=[project.code]), data).status_code == 302
+    )
     project.refresh_from_db()
     assert project.stage == "initiation"
 
