@@ -74,6 +74,42 @@ ROUTES = {
             "outsider": 404,
         },
     ),
+    # Milestones. The shared scene has no milestone, so routes that name one use a pk that
+    # does not exist: each role gets the refusal it would get before the milestone is looked
+    # up (403/404), or 404 for the missing milestone. The full matrix with a real milestone
+    # is in tests/projects/test_milestones_permissions.py.
+    "projects:milestones": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
+    "projects:my_milestones": ({}, ALLOW_ALL),
+    "projects:milestone_create": (
+        {"code": "PRJ-0042"},
+        {
+            "pmo_staff": 200,
+            "pm": 200,
+            "other_pm": 403,
+            "executive": 403,
+            "resource_manager": 403,
+            "member": 403,
+            "outsider": 404,
+        },
+    ),
+    "projects:milestone_detail": ({"code": "PRJ-0042", "pk": 999999}, dict.fromkeys(PERSONAS, 404)),
+    "projects:milestone_edit": (
+        {"code": "PRJ-0042", "pk": 999999},
+        {
+            "pmo_staff": 404,
+            "pm": 404,
+            "other_pm": 403,
+            "executive": 403,
+            "resource_manager": 403,
+            "member": 403,
+            "outsider": 404,
+        },
+    ),
+    "projects:milestone_quick_update": (
+        {"code": "PRJ-0042", "pk": 999999},
+        dict.fromkeys(PERSONAS, 404),
+    ),
+    "projects:milestone_row": ({"code": "PRJ-0042", "pk": 999999}, dict.fromkeys(PERSONAS, 404)),
 }
 
 # Routes that are not pages a role opens with GET: public, POST-only or third-party.
@@ -87,6 +123,7 @@ NOT_IN_TABLE = {
     "password_reset_confirm",
     "password_reset_complete",
     "projects:membership_change",
+    "projects:milestone_delete",
 }
 
 
