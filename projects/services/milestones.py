@@ -165,6 +165,16 @@ def milestone_update_forecast(
     """
     _check_quick_update(milestone, by)
     comment = _clean_comment(comment, required=True)
+    if milestone.actual_date is not None:
+        raise ValidationError(
+            {
+                "forecast_date": _(
+                    "This milestone was achieved on %(date)s; its forecast no longer moves. "
+                    "Correct its dates with the full edit if they are wrong."
+                )
+                % {"date": milestone.actual_date.isoformat()}
+            }
+        )
     if forecast is None:
         raise ValidationError({"forecast_date": _("Enter the forecast date.")})
     errors: dict[str, list] = {}

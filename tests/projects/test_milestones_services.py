@@ -281,6 +281,18 @@ def test_an_achieved_milestone_cannot_be_achieved_again(pm, milestone):
         )
 
 
+def test_the_forecast_of_an_achieved_milestone_no_longer_moves(pm, milestone):
+    services.milestone_mark_achieved(
+        milestone=milestone, actual=today(), comment="", by=pm, expected_version=1
+    )
+    with pytest.raises(ValidationError, match="its forecast no longer moves"):
+        services.milestone_update_forecast(
+            milestone=milestone, forecast=in_days(50), comment="Oops", by=pm, expected_version=2
+        )
+    milestone.refresh_from_db()
+    assert milestone.forecast_date == in_days(30) and milestone.version == 2
+
+
 def test_owner_on_the_team_marks_their_own_milestone_achieved(member, project):
     owned = MilestoneFactory(project=project, owner=member, forecast_date=in_days(2))
     services.milestone_mark_achieved(
