@@ -1,10 +1,12 @@
 """All routes of the projects app, one module per planning area, in one namespace."""
 
-from projects.urls import core, milestones
+from projects.urls import charter, core, milestones, scope
 
 app_name = "projects"
 
 urlpatterns = [
     *core.urlpatterns,
+    *charter.urlpatterns,
+    *scope.urlpatterns,
     *milestones.urlpatterns,
 ]
