@@ -8,12 +8,14 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import MembershipFactory, ProgramFactory
+from tests.projects.factories_schedule import ROUTE_CALENDAR, ROUTE_TASK
 
 PERSONAS = ["pmo_staff", "pm", "other_pm", "executive", "resource_manager", "member", "outsider"]
 
 # route name -> (kwargs builder, {persona: expected status for GET})
 ALLOW_ALL = dict.fromkeys(PERSONAS, 200)
 PMO_ONLY = {p: 200 if p == "pmo_staff" else 403 for p in PERSONAS}
+SCHEDULE_EDITORS = {**dict.fromkeys(PERSONAS, 403), "pmo_staff": 200, "pm": 200, "outsider": 404}
 
 ROUTES = {
     "home": ({}, dict.fromkeys(PERSONAS, 302)),
@@ -110,116 +112,20 @@ ROUTES = {
         dict.fromkeys(PERSONAS, 404),
     ),
     "projects:milestone_row": ({"code": "PRJ-0042", "pk": 999999}, dict.fromkeys(PERSONAS, 404)),
-    # Charter and scope. The shared scene has no objective, revision, scope item, deliverable
-    # or change request, so routes that name one use an id that does not exist (403/404 as
-    # above). The matrices with real rows are in tests/projects/test_charter_permissions.py.
-    "projects:charter": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
-    "projects:charter_edit": (
-        {"code": "PRJ-0042"},
-        {
-            "pmo_staff": 200,
-            "pm": 200,
-            "other_pm": 403,
-            "executive": 403,
-            "resource_manager": 403,
-            "member": 403,
-            "outsider": 404,
-        },
+    # Schedule, baselines and working calendars. Task and calendar ids come from the scene
+    # when the URL is built (LazyId), so every role meets a real task and calendar.
+    "projects:schedule": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
+    "projects:task_create": ({"code": "PRJ-0042"}, SCHEDULE_EDITORS),
+    "projects:task_detail": (
+        {"code": "PRJ-0042", "pk": ROUTE_TASK},
+        {**ALLOW_ALL, "outsider": 404},
     ),
-    "projects:objective_create": (
-        {"code": "PRJ-0042"},
-        {
-            "pmo_staff": 200,
-            "pm": 200,
-            "other_pm": 403,
-            "executive": 403,
-            "resource_manager": 403,
-            "member": 403,
-            "outsider": 404,
-        },
-    ),
-    "projects:objective_edit": (
-        {"code": "PRJ-0042", "pk": 999999},
-        {
-            "pmo_staff": 404,
-            "pm": 404,
-            "other_pm": 403,
-            "executive": 403,
-            "resource_manager": 403,
-            "member": 403,
-            "outsider": 404,
-        },
-    ),
-    "projects:charter_revision": (
-        {"code": "PRJ-0042", "number": 999},
-        dict.fromkeys(PERSONAS, 404),
-    ),
-    "projects:scope": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
-    "projects:scope_item_create": (
-        {"code": "PRJ-0042"},
-        {
-            "pmo_staff": 200,
-            "pm": 200,
-            "other_pm": 403,
-            "executive": 403,
-            "resource_manager": 403,
-            "member": 403,
-            "outsider": 404,
-        },
-    ),
-    "projects:scope_item_edit": (
-        {"code": "PRJ-0042", "pk": 999999},
-        {
-            "pmo_staff": 404,
-            "pm": 404,
-            "other_pm": 403,
-            "executive": 403,
-            "resource_manager": 403,
-            "member": 403,
-            "outsider": 404,
-        },
-    ),
-    "projects:deliverable_create": (
-        {"code": "PRJ-0042"},
-        {
-            "pmo_staff": 200,
-            "pm": 200,
-            "other_pm": 403,
-            "executive": 403,
-            "resource_manager": 403,
-            "member": 403,
-            "outsider": 404,
-        },
-    ),
-    "projects:deliverable_edit": (
-        {"code": "PRJ-0042", "pk": 999999},
-        {
-            "pmo_staff": 404,
-            "pm": 404,
-            "other_pm": 403,
-            "executive": 403,
-            "resource_manager": 403,
-            "member": 403,
-            "outsider": 404,
-        },
-    ),
-    "projects:change_requests": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
-    "projects:change_request_create": (
-        {"code": "PRJ-0042"},
-        {
-            "pmo_staff": 200,
-            "pm": 200,
-            "other_pm": 403,
-            "executive": 403,
-            "resource_manager": 403,
-            "member": 403,
-            "outsider": 404,
-        },
-    ),
-    "projects:change_request_detail": (
-        {"code": "PRJ-0042", "number": 999},
-        dict.fromkeys(PERSONAS, 404),
-    ),
+    "projects:task_edit": ({"code": "PRJ-0042", "pk": ROUTE_TASK}, SCHEDULE_EDITORS),
+    "projects:baselines": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
+    "projects:baseline_compare": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
+    "projects:calendars": ({}, ALLOW_ALL),
+    "projects:calendar_create": ({}, PMO_ONLY),
+    "projects:calendar_edit": ({"pk": ROUTE_CALENDAR}, PMO_ONLY),
 }
 
 # Routes that are not pages a role opens with GET: public, POST-only or third-party.
@@ -233,16 +139,13 @@ NOT_IN_TABLE = {
     "password_reset_confirm",
     "password_reset_complete",
     "projects:membership_change",
+    "projects:task_delete",
+    "projects:task_progress",
+    "projects:dependency_add",
+    "projects:dependency_remove",
+    "projects:holiday_add",
+    "projects:holiday_delete",
     "projects:milestone_delete",
-    "projects:charter_submit",
-    "projects:charter_decide",
-    "projects:objective_delete",
-    "projects:scope_item_delete",
-    "projects:scope_item_move",
-    "projects:deliverable_decide",
-    "projects:deliverable_resubmit",
-    "projects:change_request_decide",
-    "projects:change_request_withdraw",
 }
 
 
