@@ -112,6 +112,116 @@ ROUTES = {
         dict.fromkeys(PERSONAS, 404),
     ),
     "projects:milestone_row": ({"code": "PRJ-0042", "pk": 999999}, dict.fromkeys(PERSONAS, 404)),
+    # Charter and scope. The shared scene has no objective, revision, scope item, deliverable
+    # or change request, so routes that name one use an id that does not exist (403/404 as
+    # above). The matrices with real rows are in tests/projects/test_charter_permissions.py.
+    "projects:charter": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
+    "projects:charter_edit": (
+        {"code": "PRJ-0042"},
+        {
+            "pmo_staff": 200,
+            "pm": 200,
+            "other_pm": 403,
+            "executive": 403,
+            "resource_manager": 403,
+            "member": 403,
+            "outsider": 404,
+        },
+    ),
+    "projects:objective_create": (
+        {"code": "PRJ-0042"},
+        {
+            "pmo_staff": 200,
+            "pm": 200,
+            "other_pm": 403,
+            "executive": 403,
+            "resource_manager": 403,
+            "member": 403,
+            "outsider": 404,
+        },
+    ),
+    "projects:objective_edit": (
+        {"code": "PRJ-0042", "pk": 999999},
+        {
+            "pmo_staff": 404,
+            "pm": 404,
+            "other_pm": 403,
+            "executive": 403,
+            "resource_manager": 403,
+            "member": 403,
+            "outsider": 404,
+        },
+    ),
+    "projects:charter_revision": (
+        {"code": "PRJ-0042", "number": 999},
+        dict.fromkeys(PERSONAS, 404),
+    ),
+    "projects:scope": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
+    "projects:scope_item_create": (
+        {"code": "PRJ-0042"},
+        {
+            "pmo_staff": 200,
+            "pm": 200,
+            "other_pm": 403,
+            "executive": 403,
+            "resource_manager": 403,
+            "member": 403,
+            "outsider": 404,
+        },
+    ),
+    "projects:scope_item_edit": (
+        {"code": "PRJ-0042", "pk": 999999},
+        {
+            "pmo_staff": 404,
+            "pm": 404,
+            "other_pm": 403,
+            "executive": 403,
+            "resource_manager": 403,
+            "member": 403,
+            "outsider": 404,
+        },
+    ),
+    "projects:deliverable_create": (
+        {"code": "PRJ-0042"},
+        {
+            "pmo_staff": 200,
+            "pm": 200,
+            "other_pm": 403,
+            "executive": 403,
+            "resource_manager": 403,
+            "member": 403,
+            "outsider": 404,
+        },
+    ),
+    "projects:deliverable_edit": (
+        {"code": "PRJ-0042", "pk": 999999},
+        {
+            "pmo_staff": 404,
+            "pm": 404,
+            "other_pm": 403,
+            "executive": 403,
+            "resource_manager": 403,
+            "member": 403,
+            "outsider": 404,
+        },
+    ),
+    "projects:change_requests": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
+    "projects:change_request_create": (
+        {"code": "PRJ-0042"},
+        {
+            "pmo_staff": 200,
+            "pm": 200,
+            "other_pm": 403,
+            "executive": 403,
+            "resource_manager": 403,
+            "member": 403,
+            "outsider": 404,
+        },
+    ),
+    "projects:change_request_detail": (
+        {"code": "PRJ-0042", "number": 999},
+        dict.fromkeys(PERSONAS, 404),
+    ),
     # Schedule, baselines and working calendars. Task and calendar ids come from the scene
     # when the URL is built (LazyId), so every role meets a real task and calendar.
     "projects:schedule": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
@@ -146,6 +256,15 @@ NOT_IN_TABLE = {
     "projects:holiday_add",
     "projects:holiday_delete",
     "projects:milestone_delete",
+    "projects:charter_submit",
+    "projects:charter_decide",
+    "projects:objective_delete",
+    "projects:scope_item_delete",
+    "projects:scope_item_move",
+    "projects:deliverable_decide",
+    "projects:deliverable_resubmit",
+    "projects:change_request_decide",
+    "projects:change_request_withdraw",
 }
 
 
