@@ -141,6 +141,7 @@ def test_pages_with_form_errors_and_stale_saves_contain_no_inline_script(login, 
             "priority": project.priority,
             "planned_start": "2026-01-05",
             "planned_finish": "2026-12-18",
+            "currency": "CNY",
             "version": project.version + 5,
         },
     )
