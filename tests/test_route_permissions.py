@@ -236,6 +236,23 @@ ROUTES = {
     "projects:calendars": ({}, ALLOW_ALL),
     "projects:calendar_create": ({}, PMO_ONLY),
     "projects:calendar_edit": ({"pk": ROUTE_CALENDAR}, PMO_ONLY),
+    # Schedule import and export, milestone calendar feeds.
+    "projects:schedule_export_csv": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
+    "projects:schedule_export_mspdi": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
+    "projects:schedule_import": (
+        {"code": "PRJ-0042"},
+        {
+            "pmo_staff": 200,
+            "pm": 200,
+            "other_pm": 403,
+            "executive": 403,
+            "resource_manager": 403,
+            "member": 403,
+            "outsider": 404,
+        },
+    ),
+    "projects:milestones_ical": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
+    "projects:milestone_feeds": ({}, ALLOW_ALL),
 }
 
 # Routes that are not pages a role opens with GET: public, POST-only or third-party.
@@ -265,6 +282,10 @@ NOT_IN_TABLE = {
     "projects:deliverable_resubmit",
     "projects:change_request_decide",
     "projects:change_request_withdraw",
+    "projects:schedule_import_confirm",
+    # Public by token, not by login: tests/projects/test_schedule_io_feeds.py covers it
+    # (good token 200 without login, wrong or revoked token 404).
+    "projects:my_milestones_ical",
 }
 
 
