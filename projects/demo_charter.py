@@ -1115,6 +1115,7 @@ def _seed_change_requests(ctx: DemoContext, project: Project, spec: dict) -> Non
         )
         raised = _past(ctx, _on(project, cr["raised"]), 9)
         ChangeRequest.objects.filter(pk=change_request.pk).update(created_at=raised)
+        change_request.refresh_from_db()
         if cr["decision"] is None:
             ctx.count("projects.ChangeRequest", created=1)
             continue
@@ -1126,15 +1127,14 @@ def _seed_change_requests(ctx: DemoContext, project: Project, spec: dict) -> Non
             expected_version=change_request.version,
         )
         decided_at = min(raised + datetime.timedelta(days=6), _past(ctx, ctx.today, 16))
-        ChangeRequest.objects.filter(pk=change_request.pk).update(decided_at=decided_at)
-        change_request.refresh_from_db()
         if cr.get("move_baseline"):
-            _move_baseline(change_request, decider)
+            _move_baseline(change_request, decider, decided_at)
             _start_revision_2(ctx, project, spec)
+        ChangeRequest.objects.filter(pk=change_request.pk).update(decided_at=decided_at)
         ctx.count("projects.ChangeRequest", created=1)
 
 
-def _move_baseline(change_request: ChangeRequest, by) -> None:
+def _move_baseline(change_request: ChangeRequest, by, when: datetime.datetime) -> None:
     """Record the approved request's new baseline.
 
     Written directly rather than through ``baseline_create``: that service also re-baselines
@@ -1152,7 +1152,7 @@ def _move_baseline(change_request: ChangeRequest, by) -> None:
             note=change_request.title,
             snapshot=snapshot_plan(project),
             created_by=by,
-            created_at=change_request.decided_at or timezone.now(),
+            created_at=when,
         )
     change_request.baseline_moved = True
     save_versioned(

@@ -1,12 +1,21 @@
 """Reads for the charter pages: the charter, its objectives, approved revisions, differences."""
 
+import datetime
 import difflib
 import itertools
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pmo.core.history import KIND_LABELS, HistoryEntry, _related_names, diff_records
+from pmo.core.history import (
+    KIND_LABELS,
+    HistoryEntry,
+    _related_names,
+    diff_records,
+    history_for,
+)
 from projects.models import Charter, CharterRevision, Project, SmartObjective
 
 TEXT_SECTIONS = [
@@ -26,6 +35,28 @@ OBJECTIVE_LABELS = {
     "owner": _("Owner"),
     "due_date": _("Due date"),
 }
+
+
+def plain_number(value) -> str:
+    """60.00 -> "60", 3.10 -> "3.1", 42000 -> "42,000"; None -> ""."""
+    if value in (None, ""):
+        return ""
+    return f"{Decimal(str(value)).normalize():,f}"
+
+
+def with_shown_values(objectives) -> list:
+    """Objectives (rows or frozen dicts) with their values ready to show."""
+    shown = []
+    for o in objectives:
+        if isinstance(o, dict):
+            o = {**o, "pk": o.get("id")}
+            o["baseline_shown"] = plain_number(o.get("baseline_value"))
+            o["target_shown"] = plain_number(o.get("target_value"))
+        else:
+            o.baseline_shown = plain_number(o.baseline_value)
+            o.target_shown = plain_number(o.target_value)
+        shown.append(o)
+    return shown
 
 
 def charter_of(project: Project) -> Charter | None:
@@ -64,6 +95,27 @@ def latest_revision(charter: Charter | None) -> CharterRevision | None:
     if charter is None:
         return None
     return CharterRevision.objects.filter(charter=charter).order_by("-number").first()
+
+
+# --- History ------------------------------------------------------------------------------
+def _local(value) -> str | None:
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return None
+
+
+def readable_times(entries):
+    """Show date-times in history in the reader's time zone, to the minute."""
+    for entry in entries:
+        for change in entry.changes:
+            change.old = _local(change.old_value) or change.old
+            change.new = _local(change.new_value) or change.new
+    return entries
+
+
+def history_of(instance, limit: int = 50):
+    """``history_for`` with readable date-times."""
+    return readable_times(history_for(instance, limit=limit))
 
 
 # --- History of a whole area ---------------------------------------------------------------
@@ -127,7 +179,7 @@ def area_history(sources, limit: int = 30) -> list[AreaHistoryEntry]:
                 subject=label(record),
             )
         )
-    return entries
+    return readable_times(entries)
 
 
 def charter_history(project: Project, charter: Charter | None, limit: int = 30):

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
 from pmo.core import policy
-from pmo.core.history import history_for
 from pmo.core.locking import StaleObjectError
 from pmo.core.mixins import BreadcrumbsMixin, OptimisticLockFormMixin
 from projects.forms.charter import CharterDecisionForm, CharterForm, SmartObjectiveForm
@@ -82,7 +81,7 @@ class CharterView(CharterAreaMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user, project = self.request.user, self.project
         charter = selectors.charter_of(project)
-        objectives = list(selectors.objectives_of(project))
+        objectives = selectors.with_shown_values(selectors.objectives_of(project))
         revisions = list(selectors.revisions_of(charter))
         diff = None
         if charter is not None and charter.state != Charter.State.APPROVED and revisions:
@@ -214,7 +213,7 @@ class CharterEditView(CharterAreaMixin, OptimisticLockFormMixin, FormView):
         context.update(
             charter=charter,
             starts_revision=charter.pk is not None and charter.state == Charter.State.APPROVED,
-            history=history_for(charter) if charter.pk else [],
+            history=selectors.history_of(charter) if charter.pk else [],
         )
         return context
 
@@ -275,7 +274,7 @@ class ObjectiveFormView(ObjectiveMixin, OptimisticLockFormMixin, FormView):
             objective=self.object,
             starts_revision=charter is not None and charter.state == Charter.State.APPROVED,
             returns_to_draft=charter is not None and charter.state == Charter.State.SUBMITTED,
-            history=history_for(self.object) if self.object else [],
+            history=selectors.history_of(self.object) if self.object else [],
         )
         return context
 
@@ -366,7 +365,7 @@ class CharterRevisionView(CharterAreaMixin, TemplateView):
             revision=self.revision,
             snapshot=snapshot,
             sections=[(label, snapshot.get(name, "")) for name, label in selectors.TEXT_SECTIONS],
-            objectives=snapshot.get("objectives", []),
+            objectives=selectors.with_shown_values(snapshot.get("objectives", [])),
             is_current=charter.state == Charter.State.APPROVED
             and charter.revision == self.revision.number,
             revisions=list(selectors.revisions_of(charter)),

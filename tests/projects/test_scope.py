@@ -433,6 +433,6 @@ def test_scope_page_query_count_does_not_grow_with_rows(
                 deliverable=deliverable, by=executive, accept=True, expected_version=1
             )
     client.force_login(executive)
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(18):
         response = client.get(url("scope", project))
     assert response.status_code == 200
