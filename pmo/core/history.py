@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # Bookkeeping columns that change on every save and say nothing to a reader.
@@ -43,6 +44,9 @@ def _display_value(model_field, value, related_names: dict) -> str:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.BooleanField):
         return str(_("yes") if value else _("no"))
+    if isinstance(value, datetime):
+        # Stored in UTC; readers see their own time zone, to the minute.
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     return str(value)
 
 
@@ -52,7 +56,7 @@ def _tracked_fields(model):
     ]
 
 
-def _related_names(model, records) -> dict:
+def related_names(model, records) -> dict:
     """One query per foreign-key target model, whatever the number of records."""
     wanted: dict[type, set] = {}
     for f in _tracked_fields(model):
@@ -94,7 +98,7 @@ def history_for(instance, limit: int = 50) -> list[HistoryEntry]:
             : limit + 1
         ]
     )
-    names = _related_names(model, records)
+    names = related_names(model, records)
     entries = []
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None
@@ -125,4 +129,4 @@ def changes_since_version(instance, version: int) -> list[FieldChange]:
     latest = instance.history.order_by("-history_date", "-history_id").first()
     if base is None or latest is None:
         return []
-    return diff_records(model, base, latest, _related_names(model, [base, latest]))
+    return diff_records(model, base, latest, related_names(model, [base, latest]))

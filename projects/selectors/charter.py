@@ -1,20 +1,17 @@
 """Reads for the charter pages: the charter, its objectives, approved revisions, differences."""
 
-import datetime
 import difflib
 import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pmo.core.history import (
     KIND_LABELS,
     HistoryEntry,
-    _related_names,
     diff_records,
-    history_for,
+    related_names,
 )
 from projects.models import Charter, CharterRevision, Project, SmartObjective
 
@@ -98,26 +95,6 @@ def latest_revision(charter: Charter | None) -> CharterRevision | None:
 
 
 # --- History ------------------------------------------------------------------------------
-def _local(value) -> str | None:
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    return None
-
-
-def readable_times(entries):
-    """Show date-times in history in the reader's time zone, to the minute."""
-    for entry in entries:
-        for change in entry.changes:
-            change.old = _local(change.old_value) or change.old
-            change.new = _local(change.new_value) or change.new
-    return entries
-
-
-def history_of(instance, limit: int = 50):
-    """``history_for`` with readable date-times."""
-    return readable_times(history_for(instance, limit=limit))
-
-
 # --- History of a whole area ---------------------------------------------------------------
 @dataclass
 class AreaHistoryEntry(HistoryEntry):
@@ -153,7 +130,7 @@ def area_history(sources, limit: int = 30) -> list[AreaHistoryEntry]:
                 id__in=ids, history_date__lte=max(r.history_date for r in changed)
             ).order_by("id", "history_date", "history_id")
         )
-        names = _related_names(model, older)
+        names = related_names(model, older)
         for before, after in itertools.pairwise(older):
             if before.id == after.id:
                 previous[(model, after.history_id)] = before
@@ -179,7 +156,7 @@ def area_history(sources, limit: int = 30) -> list[AreaHistoryEntry]:
                 subject=label(record),
             )
         )
-    return readable_times(entries)
+    return entries
 
 
 def charter_history(project: Project, charter: Charter | None, limit: int = 30):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
 from pmo.core import policy
+from pmo.core.history import history_for
 from pmo.core.locking import StaleObjectError
 from pmo.core.mixins import BreadcrumbsMixin, OptimisticLockFormMixin
 from projects.forms.charter import CharterDecisionForm, CharterForm, SmartObjectiveForm
@@ -213,7 +214,7 @@ class CharterEditView(CharterAreaMixin, OptimisticLockFormMixin, FormView):
         context.update(
             charter=charter,
             starts_revision=charter.pk is not None and charter.state == Charter.State.APPROVED,
-            history=selectors.history_of(charter) if charter.pk else [],
+            history=history_for(charter) if charter.pk else [],
         )
         return context
 
@@ -274,7 +275,7 @@ class ObjectiveFormView(ObjectiveMixin, OptimisticLockFormMixin, FormView):
             objective=self.object,
             starts_revision=charter is not None and charter.state == Charter.State.APPROVED,
             returns_to_draft=charter is not None and charter.state == Charter.State.SUBMITTED,
-            history=selectors.history_of(self.object) if self.object else [],
+            history=history_for(self.object) if self.object else [],
         )
         return context
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from pmo.core import policy
+from pmo.core.history import history_for
 from pmo.core.locking import StaleObjectError
 from pmo.core.mixins import CsvExportMixin, OptimisticLockFormMixin, SortableListMixin
 from projects.forms.scope import (
@@ -21,7 +22,6 @@ from projects.forms.scope import (
 )
 from projects.models import ChangeRequest, Deliverable, ScopeItem
 from projects.selectors import scope as selectors
-from projects.selectors.charter import history_of
 from projects.services import scope as services
 from projects.views.charter import ProjectAreaMixin, apply_form_errors
 
@@ -101,7 +101,7 @@ class ScopeItemFormView(ScopeEditMixin, OptimisticLockFormMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(item=self.object, history=history_of(self.object) if self.object else [])
+        context.update(item=self.object, history=history_for(self.object) if self.object else [])
         return context
 
     def save(self, form):
@@ -204,7 +204,7 @@ class DeliverableFormView(ScopeEditMixin, OptimisticLockFormMixin, FormView):
         context = super().get_context_data(**kwargs)
         context.update(
             deliverable=self.object,
-            history=history_of(self.object) if self.object else [],
+            history=history_for(self.object) if self.object else [],
         )
         return context
 
@@ -458,7 +458,7 @@ class ChangeRequestDetailView(ChangeRequestAreaMixin, TemplateView):
             change_request=cr,
             can_decide=can_decide,
             can_withdraw=services.can_edit_scope(user, self.project) and open_request,
-            history=history_of(cr),
+            history=history_for(cr),
         )
         return context
 

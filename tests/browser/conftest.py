@@ -97,7 +97,11 @@ class PageProblems:
     def on_response(self, response):
         if response.status < 400:
             return
-        if response.request.resource_type == "document":
+        is_htmx = response.request.headers.get("hx-request") == "true"
+        if response.request.resource_type == "document" or (
+            # htmx swaps a 400 (form errors) or 409 (stale save) partial on purpose.
+            is_htmx and response.status in (400, 409)
+        ):
             self.error_documents.add(response.url)
         else:
             self.errors.append(
