@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.forms.core import DateInput, VersionedModelForm
@@ -241,7 +242,8 @@ class CompareForm(forms.Form):
     def __init__(self, *args, baselines, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [(CURRENT, _("Current plan"))] + [
-            (str(b.pk), f"{b.name} ({b.created_at:%Y-%m-%d})") for b in baselines
+            (str(b.pk), f"{b.name} ({timezone.localtime(b.created_at):%Y-%m-%d})")
+            for b in baselines
         ]
         for name in ("old", "new"):
             self.fields[name].choices = choices

@@ -330,6 +330,8 @@ class _HistoryMeta:
 
     def __init__(self):
         kept = {f.name for f in Task.history.model._meta.concrete_fields}
+        # The WBS number follows from phase and position, which the history shows.
+        kept.discard("outline")
         self.concrete_fields = [f for f in Task._meta.concrete_fields if f.name in kept]
 
 

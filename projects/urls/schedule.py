@@ -30,9 +30,7 @@ urlpatterns = [
     path("calendars/", views.CalendarListView.as_view(), name="calendars"),
     path("calendars/new/", views.CalendarFormView.as_view(), name="calendar_create"),
     path("calendars/<int:pk>/", views.CalendarFormView.as_view(), name="calendar_edit"),
-    path(
-        "calendars/<int:pk>/holidays/", views.HolidayAddView.as_view(), name="holiday_add"
-    ),
+    path("calendars/<int:pk>/holidays/", views.HolidayAddView.as_view(), name="holiday_add"),
     path(
         "calendars/<int:pk>/holidays/<int:holiday_pk>/delete/",
         views.HolidayDeleteView.as_view(),

@@ -392,3 +392,23 @@ def test_calendar_list_queries_are_bounded(client, pmo_staff, django_assert_max_
     with django_assert_max_num_queries(8):
         response = client.get(reverse("projects:calendars"))
     assert response.status_code == 200
+
+
+def test_task_page_and_form_queries_do_not_grow_with_links_and_history(
+    client, pm, project, django_assert_max_num_queries
+):
+    target = add(project, pm, "Integration test", duration_days=3)
+    for n in range(40):
+        before = add(project, pm, f"Component {n}", duration_days=1)
+        services.dependency_add(successor=target, predecessor=before, by=pm, type="FS", lag_days=0)
+    for n in range(15):
+        target.refresh_from_db()
+        services.task_update(
+            task=target, by=pm, data={"duration_days": 4 + n}, expected_version=target.version
+        )
+    client.force_login(pm)
+    with django_assert_max_num_queries(16):
+        response = client.get(task_url(target))
+    assert response.status_code == 200 and len(response.context["predecessors"]) == 40
+    with django_assert_max_num_queries(12):
+        assert client.get(task_url(target, "task_edit")).status_code == 200
