@@ -412,3 +412,17 @@ def test_task_page_and_form_queries_do_not_grow_with_links_and_history(
     assert response.status_code == 200 and len(response.context["predecessors"]) == 40
     with django_assert_max_num_queries(12):
         assert client.get(task_url(target, "task_edit")).status_code == 200
+
+
+def test_calendar_page_queries_do_not_grow_with_holidays(
+    client, pmo_staff, django_assert_max_num_queries
+):
+    calendar = WorkCalendar.objects.create(name="Office")
+    Holiday.objects.bulk_create(
+        Holiday(calendar=calendar, date=D(2026, 1, 1) + datetime.timedelta(days=n), name="Day")
+        for n in range(200)
+    )
+    client.force_login(pmo_staff)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("projects:calendar_edit", args=[calendar.pk]))
+    assert response.status_code == 200 and len(response.context["holidays"]) == 200
