@@ -51,8 +51,16 @@ def _display_value(model_field, value, related_names: dict) -> str:
 
 
 def _tracked_fields(model):
+    """Fields worth showing: kept by the history table, not bookkeeping, not hidden.
+
+    A model may list derived fields that would only add noise as ``history_hidden_fields``.
+    """
+    kept = {f.name for f in model.history.model._meta.concrete_fields}
+    hidden = IGNORED_FIELDS | set(getattr(model, "history_hidden_fields", ()))
     return [
-        f for f in model._meta.concrete_fields if not f.primary_key and f.name not in IGNORED_FIELDS
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key and f.name in kept and f.name not in hidden
     ]
 
 

@@ -146,6 +146,9 @@ class Task(VersionedModel):
         ]
     )
 
+    # The WBS number follows from phase and position, which the history already shows.
+    history_hidden_fields = ("outline",)
+
     class Meta:
         ordering = ["project", "sort_key"]
         verbose_name = _("task")

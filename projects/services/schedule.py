@@ -30,8 +30,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from pmo.core import policy, roles
-from pmo.core.history import changes_since_version
-from pmo.core.locking import StaleObjectError, create_versioned, save_versioned
+from pmo.core.locking import create_versioned, save_versioned
 from projects import scheduling
 from projects.models import (
     Dependency,
@@ -324,45 +323,6 @@ def renumber_outline(*, project) -> None:
     _write_rows(changed, ["outline", "sort_key", "position"])
 
 
-# --- history --------------------------------------------------------------------------------
-class _HistoryMeta:
-    """Task's fields as its history table has them (the schedule results are left out)."""
-
-    def __init__(self):
-        kept = {f.name for f in Task.history.model._meta.concrete_fields}
-        # The WBS number follows from phase and position, which the history shows.
-        kept.discard("outline")
-        self.concrete_fields = [f for f in Task._meta.concrete_fields if f.name in kept]
-
-
-class _TaskHistory:
-    """Stands in for a task in ``pmo.core.history``, which diffs every concrete field of the
-    model and so would look for the schedule results on history rows that do not keep them."""
-
-    _meta = None
-
-    def __init__(self, task):
-        if _TaskHistory._meta is None:
-            _TaskHistory._meta = _HistoryMeta()
-        self.history = task.history
-        self.pk = task.pk
-
-
-def task_history(task):
-    """``task`` as ``pmo.core.history.history_for`` and ``changes_since_version`` need it."""
-    return _TaskHistory(task)
-
-
-def _save_task(task, *, expected_version: int, by, reason: str = "") -> Task:
-    """save_versioned, with the stale check done here so the changes list can be built."""
-    current = Task.objects.select_for_update().get(pk=task.pk)
-    if current.version != expected_version:
-        raise StaleObjectError(
-            current, changes_since_version(task_history(current), expected_version)
-        )
-    return save_versioned(instance=task, expected_version=expected_version, by=by, reason=reason)
-
-
 # --- permission and locking -----------------------------------------------------------------
 def _lock_for_planning(project, by) -> Project:
     """The project row, locked until the transaction ends, once the user may change its plan."""
@@ -598,7 +558,7 @@ def task_update(*, task, by, data: dict, expected_version: int) -> Task:
         tree = _tree(project)
         _check_parent(parent=new_parent, project=project, tree=tree, task=task)
         _place(task, project=project, parent=new_parent, position=position, tree=tree)
-    _save_task(task, expected_version=expected_version, by=by)
+    save_versioned(instance=task, expected_version=expected_version, by=by)
     if moved:
         _after_tree_change(project)
     else:
@@ -615,7 +575,7 @@ def task_move(*, task, by, parent, position) -> Task:
     tree = _tree(project)
     _check_parent(parent=parent, project=project, tree=tree, task=task)
     _place(task, project=project, parent=parent, position=position, tree=tree)
-    _save_task(task, expected_version=task.version, by=by, reason=_("Moved"))
+    save_versioned(instance=task, expected_version=task.version, by=by, reason=_("Moved"))
     _after_tree_change(project)
     task.refresh_from_db()
     return task
@@ -666,7 +626,9 @@ def task_progress_update(
         if Decimal(actual_effort_hours) < 0:
             raise ValidationError({"actual_effort_hours": _("Hours cannot be negative.")})
         task.actual_effort_hours = Decimal(actual_effort_hours)
-    _save_task(task, expected_version=expected_version, by=by, reason=_("Progress updated"))
+    save_versioned(
+        instance=task, expected_version=expected_version, by=by, reason=_("Progress updated")
+    )
     reschedule_project(project=project)
     task.refresh_from_db()
     return task

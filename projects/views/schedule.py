@@ -217,7 +217,7 @@ class TaskDetailView(BreadcrumbsMixin, TemplateView):
             predecessors=predecessors,
             successors=successors,
             can_edit=can_edit,
-            history=history_for(services.task_history(self.task)),
+            history=history_for(self.task),
             dependency_types=dict(DependencyForm.base_fields["type"].choices),
         )
         return context
