@@ -253,6 +253,50 @@ ROUTES = {
     ),
     "projects:milestones_ical": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
     "projects:milestone_feeds": ({}, ALLOW_ALL),
+    # Stage gates, status reports and the methodology library. The shared scene has no
+    # review, report or document, so routes that name one use an id that does not exist: each
+    # role gets the refusal it would get before the object is looked up (403/404), or 404 for
+    # the missing object. The matrices with real objects are in tests/projects/test_gates_*.py,
+    # test_reports_*.py and test_methodology_*.py.
+    "projects:gate_criteria": ({}, PMO_ONLY),
+    "projects:gate_criterion_create": ({}, PMO_ONLY),
+    "projects:gate_criterion_edit": ({"pk": 999999}, {**PMO_ONLY, "pmo_staff": 404}),
+    "projects:gates": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
+    "projects:gate_review": ({"code": "PRJ-0042", "pk": 999999}, dict.fromkeys(PERSONAS, 404)),
+    "projects:reports": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
+    "projects:report_create": (
+        {"code": "PRJ-0042"},
+        {
+            "pmo_staff": 200,
+            "pm": 200,
+            "other_pm": 403,
+            "executive": 403,
+            "resource_manager": 403,
+            "member": 403,
+            "outsider": 404,
+        },
+    ),
+    "projects:report_detail": ({"code": "PRJ-0042", "pk": 999999}, dict.fromkeys(PERSONAS, 404)),
+    "projects:report_edit": (
+        {"code": "PRJ-0042", "pk": 999999},
+        {
+            "pmo_staff": 404,
+            "pm": 404,
+            "other_pm": 403,
+            "executive": 403,
+            "resource_manager": 403,
+            "member": 403,
+            "outsider": 404,
+        },
+    ),
+    "projects:methodology": ({}, ALLOW_ALL),
+    "projects:methodology_create": ({}, PMO_ONLY),
+    "projects:methodology_doc": ({"slug": "no-such-page"}, dict.fromkeys(PERSONAS, 404)),
+    "projects:methodology_edit": ({"slug": "no-such-page"}, {**PMO_ONLY, "pmo_staff": 404}),
+    "projects:methodology_attachment": (
+        {"slug": "no-such-page"},
+        dict.fromkeys(PERSONAS, 404),
+    ),
 }
 
 # Routes that are not pages a role opens with GET: public, POST-only or third-party.
@@ -286,6 +330,12 @@ NOT_IN_TABLE = {
     # Public by token, not by login: tests/projects/test_schedule_io_feeds.py covers it
     # (good token 200 without login, wrong or revoked token 404).
     "projects:my_milestones_ical",
+    "projects:gate_criterion_action",
+    "projects:gate_open",
+    "projects:gate_item_record",
+    "projects:gate_decide",
+    "projects:report_submit",
+    "projects:methodology_publish",
 }
 
 

@@ -1,6 +1,16 @@
 """All routes of the projects app, one module per planning area, in one namespace."""
 
-from projects.urls import charter, core, milestones, schedule, schedule_io, scope
+from projects.urls import (
+    charter,
+    core,
+    gates,
+    methodology,
+    milestones,
+    reports,
+    schedule,
+    schedule_io,
+    scope,
+)
 
 app_name = "projects"
 
@@ -11,4 +21,7 @@ urlpatterns = [
     *charter.urlpatterns,
     *scope.urlpatterns,
     *milestones.urlpatterns,
+    *gates.urlpatterns,
+    *reports.urlpatterns,
+    *methodology.urlpatterns,
 ]
