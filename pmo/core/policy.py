@@ -148,3 +148,11 @@ def get_program_for_user(user, code: str, action: str = VIEW):
         code,
         action,
     )
+
+
+def is_sponsor_or_pmo(user, project) -> bool:
+    """Who decides for a project (gates, deliverable acceptance, change requests, baselines
+    those decisions move): its named sponsor, or PMO staff. The project manager does not."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return project.sponsor_id == user.pk or user.has_role(roles.PMO)

@@ -47,7 +47,8 @@ def snapshot_plan(project) -> dict:
 @transaction.atomic
 def baseline_create(*, project, name: str, by, note: str = "") -> Baseline:
     """Save the current plan as baseline ``name`` and re-baseline every milestone."""
-    if not policy.can_change_project(by, project):
+    # Planners baseline their plan; deciders baseline what an approved change moved.
+    if not (policy.can_change_project(by, project) or policy.is_sponsor_or_pmo(by, project)):
         raise PermissionDenied
     project = Project.objects.select_for_update().get(pk=project.pk)
     ensure_open_for_planning(project)

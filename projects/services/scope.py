@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pmo.core import policy, roles
+from pmo.core import policy
 from pmo.core.locking import create_versioned, save_versioned
 from projects.models import ChangeRequest, Deliverable, Project, ScopeItem
 from projects.services.core import ensure_open_for_planning
@@ -41,9 +41,7 @@ def can_edit_scope(user, project: Project) -> bool:
 
 def can_decide_scope(user, project: Project) -> bool:
     """Deliverable acceptance and change-request decisions: the sponsor or PMO staff."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.pk == project.sponsor_id or user.has_role(roles.PMO)
+    return policy.is_sponsor_or_pmo(user, project)
 
 
 def _require_editor(by, project: Project) -> None:

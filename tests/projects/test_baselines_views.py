@@ -75,10 +75,15 @@ def test_baseline_then_moves_compare_with_the_current_plan(project, pm, plan):
     assert [c.name for c in result.tasks_added] == ["Hypercare"]
 
 
-def test_only_planners_take_baselines(project, plan, executive, member, other_pm):
-    for person in (executive, member, other_pm):
+def test_only_planners_and_deciders_take_baselines(project, plan, executive, member, other_pm):
+    from tests.factories import UserFactory
+
+    other_executive = UserFactory(roles=["executive"])
+    for person in (other_executive, member, other_pm):
         with pytest.raises(PermissionDenied):
             baseline_services.baseline_create(project=project, name="Mine", by=person)
+    # The sponsor decides changes that move the baseline (an approved change request).
+    assert baseline_services.baseline_create(project=project, name="After CR01", by=executive)
 
 
 def test_closed_project_takes_no_baseline(project, pm, plan):
