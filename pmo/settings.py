@@ -152,6 +152,11 @@ STATICFILES_DIRS = [
     # and the Python figure builder on the same version, with no CDN.
     ("vendor/plotly", Path(__import__("plotly").__file__).parent / "package_data"),
 ]
+# Uploaded files (methodology templates). They are served through views that check
+# permissions, never straight from MEDIA_ROOT.
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "media/"
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

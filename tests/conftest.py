@@ -33,6 +33,7 @@ def _require_postgresql(django_db_setup, django_db_blocker):
 DATA_MIGRATIONS = [
     ("pmo.core.migrations.0002_role_groups", "create_groups"),
     ("pmo.core.migrations.0003_prune_task_runs_schedule", "seed_schedule"),
+    ("projects.demo_gates", "create_default_criteria"),
 ]
 
 

@@ -19,6 +19,15 @@ from projects.models import (
 from projects.selectors.reports import default_period, latest_submitted
 from tests.factories import ProjectFactory
 
+
+@pytest.fixture(autouse=True)
+def _no_default_criteria(db):
+    """These tests build their own checklists; a fresh install's defaults would mix in."""
+    from projects.models import GateCriterion
+
+    GateCriterion.objects.all().delete()
+
+
 TODAY = datetime.date(2026, 11, 25)
 
 

@@ -17,6 +17,14 @@ from tests.factories import MembershipFactory, UserFactory
 from tests.projects.factories_gates import GateCriterionFactory, checklist
 
 
+@pytest.fixture(autouse=True)
+def _no_default_criteria(db):
+    """These tests build their own checklists; a fresh install's defaults would mix in."""
+    from projects.models import GateCriterion
+
+    GateCriterion.objects.all().delete()
+
+
 @pytest.fixture
 def initiation_checklist(db):
     return checklist("initiation", "Charter approved", "Sponsor named", "Business case reviewed")

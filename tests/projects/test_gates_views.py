@@ -7,6 +7,15 @@ from projects.models import GateCriterion, GateReview, Stage
 from projects.services.gates import gate_item_record, gate_review_decide, gate_review_open
 from tests.projects.factories_gates import GateCriterionFactory, checklist
 
+
+@pytest.fixture(autouse=True)
+def _no_default_criteria(db):
+    """These tests build their own checklists; a fresh install's defaults would mix in."""
+    from projects.models import GateCriterion
+
+    GateCriterion.objects.all().delete()
+
+
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
