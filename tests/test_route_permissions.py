@@ -236,6 +236,9 @@ ROUTES = {
     "projects:calendars": ({}, ALLOW_ALL),
     "projects:calendar_create": ({}, PMO_ONLY),
     "projects:calendar_edit": ({"pk": ROUTE_CALENDAR}, PMO_ONLY),
+    # Charts: read-only, for everyone who may see the project or the portfolio.
+    "projects:gantt": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
+    "projects:portfolio_timeline": ({"code": "DIGITAL"}, {**ALLOW_ALL, "outsider": 404}),
     # Schedule import and export, milestone calendar feeds.
     "projects:schedule_export_csv": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
     "projects:schedule_export_mspdi": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),

@@ -3,6 +3,7 @@
 from projects.urls import (
     charter,
     core,
+    gantt,
     gates,
     methodology,
     milestones,
@@ -20,6 +21,7 @@ urlpatterns = [
     *schedule_io.urlpatterns,
     *charter.urlpatterns,
     *scope.urlpatterns,
+    *gantt.urlpatterns,
     *milestones.urlpatterns,
     *gates.urlpatterns,
     *reports.urlpatterns,
