@@ -6,6 +6,8 @@ synthetic ones, inserted in bulk (with one history row each) so that 2000 take s
 """
 
 import datetime
+import importlib
+import time
 
 from django.core.exceptions import PermissionDenied
 from simple_history.utils import bulk_create_with_history
@@ -416,6 +418,27 @@ def seed(ctx: DemoContext) -> None:
     ctx.published["projects.projects"] = curated
     ctx.published["projects.synthetic_count"] = synthetic
     ctx.log(f"projects: project code sequence at {highest}")
+    _seed_plans(ctx, curated)
+
+
+# The planning areas, in the order their data builds on each other: milestones after the
+# schedule and scope, status reports last because they record everyone's figures.
+PLAN_AREAS = [
+    "projects.demo_schedule",
+    "projects.demo_charter",
+    "projects.demo_milestones",
+    "projects.demo_budget",
+    "projects.demo_methodology",
+    "projects.demo_gates",
+    "projects.demo_reports",
+]
+
+
+def _seed_plans(ctx: DemoContext, curated: list) -> None:
+    for module_name in PLAN_AREAS:
+        started = time.monotonic()
+        importlib.import_module(module_name).seed(ctx, curated)
+        ctx.log(f"{module_name}: {time.monotonic() - started:.2f}s")
 
 
 def _create(model, fields: dict, by, service, **service_kwargs):
