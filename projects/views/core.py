@@ -35,6 +35,8 @@ from projects.forms.core import (
     ProjectForm,
 )
 from projects.models import Portfolio, Program, Project, ProjectMembership
+from projects.selectors.methodology import documents_for_stage
+from projects.selectors.milestones import upcoming_milestones
 
 
 def _apply_form_errors(form, error: ValidationError):
@@ -337,6 +339,8 @@ class ProjectDetailView(BreadcrumbsMixin, DetailView):
             can_edit=policy.can_change_project(self.request.user, self.object),
             history=history_for(self.object),
             memberships=self.object.memberships.all(),
+            upcoming_milestones=upcoming_milestones(self.object, limit=5, user=self.request.user),
+            stage_documents=documents_for_stage(self.object.stage),
         )
         return context
 
