@@ -300,6 +300,47 @@ ROUTES = {
         {"slug": "no-such-page"},
         dict.fromkeys(PERSONAS, 404),
     ),
+    # Budget. The shared scene has no budget line, so routes that name one use an id that
+    # does not exist (403/404 as above). The matrix with a real line is in
+    # tests/projects/test_budget_views.py (test_route_matrix_with_a_real_line).
+    "projects:budget": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
+    "projects:budget_line_create": (
+        {"code": "PRJ-0042"},
+        {
+            "pmo_staff": 200,
+            "pm": 200,
+            "other_pm": 403,
+            "executive": 403,
+            "resource_manager": 403,
+            "member": 403,
+            "outsider": 404,
+        },
+    ),
+    "projects:budget_line": ({"code": "PRJ-0042", "pk": 999999}, dict.fromkeys(PERSONAS, 404)),
+    "projects:budget_line_edit": (
+        {"code": "PRJ-0042", "pk": 999999},
+        {
+            "pmo_staff": 404,
+            "pm": 404,
+            "other_pm": 403,
+            "executive": 403,
+            "resource_manager": 403,
+            "member": 403,
+            "outsider": 404,
+        },
+    ),
+    "projects:budget_line_amounts": (
+        {"code": "PRJ-0042", "pk": 999999},
+        {
+            "pmo_staff": 404,
+            "pm": 404,
+            "other_pm": 403,
+            "executive": 403,
+            "resource_manager": 403,
+            "member": 403,
+            "outsider": 404,
+        },
+    ),
 }
 
 # Routes that are not pages a role opens with GET: public, POST-only or third-party.
@@ -339,6 +380,7 @@ NOT_IN_TABLE = {
     "projects:gate_decide",
     "projects:report_submit",
     "projects:methodology_publish",
+    "projects:budget_line_remove",
 }
 
 

@@ -1,6 +1,7 @@
 """All routes of the projects app, one module per planning area, in one namespace."""
 
 from projects.urls import (
+    budget,
     charter,
     core,
     gantt,
@@ -23,6 +24,7 @@ urlpatterns = [
     *scope.urlpatterns,
     *gantt.urlpatterns,
     *milestones.urlpatterns,
+    *budget.urlpatterns,
     *gates.urlpatterns,
     *reports.urlpatterns,
     *methodology.urlpatterns,
