@@ -3,10 +3,20 @@
 import csv
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import StreamingHttpResponse
 
 from pmo.core.locking import StaleObjectError
+
+
+def apply_form_errors(form, error: ValidationError) -> None:
+    """Attach a service's ValidationError to the form's fields (or the form as a whole)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class BreadcrumbsMixin:

@@ -11,7 +11,7 @@ from django.views.generic import FormView, TemplateView, View
 from pmo.core import policy
 from pmo.core.history import history_for
 from pmo.core.locking import StaleObjectError
-from pmo.core.mixins import BreadcrumbsMixin, OptimisticLockFormMixin
+from pmo.core.mixins import BreadcrumbsMixin, OptimisticLockFormMixin, apply_form_errors
 from projects.forms.charter import CharterDecisionForm, CharterForm, SmartObjectiveForm
 from projects.models import Charter, Project, SmartObjective
 from projects.selectors import charter as selectors
@@ -20,15 +20,6 @@ from projects.services import charter as services
 
 def _errors_of(error: ValidationError) -> list[str]:
     return [str(message) for message in error.messages]
-
-
-def apply_form_errors(form, error: ValidationError) -> None:
-    """Attach a service's ValidationError to the form's fields (or the form as a whole)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class ProjectAreaMixin(BreadcrumbsMixin):

@@ -21,6 +21,7 @@ from pmo.core.mixins import (
     CsvExportMixin,
     OptimisticLockFormMixin,
     SortableListMixin,
+    apply_form_errors,
     keep_input_for_resubmit,
     paginate,
 )
@@ -37,15 +38,6 @@ from projects.forms.core import (
 from projects.models import Portfolio, Program, Project, ProjectMembership
 from projects.selectors.methodology import documents_for_stage
 from projects.selectors.milestones import upcoming_milestones
-
-
-def _apply_form_errors(form, error: ValidationError):
-    """Attach a service's ValidationError to the form's fields (or the form as a whole)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- Portfolios --------------------------------------------------------------------------
@@ -139,7 +131,7 @@ class PortfolioFormView(BreadcrumbsMixin, OptimisticLockFormMixin, FormView):
         except StaleObjectError as error:
             return self.handle_stale(form, error)
         except ValidationError as error:
-            _apply_form_errors(form, error)
+            apply_form_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Portfolio “%(name)s” saved.") % {"name": portfolio.name})
         return HttpResponseRedirect(portfolio.get_absolute_url())
@@ -213,7 +205,7 @@ class ProgramFormView(BreadcrumbsMixin, OptimisticLockFormMixin, FormView):
         except StaleObjectError as error:
             return self.handle_stale(form, error)
         except ValidationError as error:
-            _apply_form_errors(form, error)
+            apply_form_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Program “%(name)s” saved.") % {"name": program.name})
         return HttpResponseRedirect(program.get_absolute_url())
@@ -371,7 +363,7 @@ class ProjectCreateView(BreadcrumbsMixin, BadRequestOnInvalidFormMixin, FormView
         try:
             project = services.project_create(by=self.request.user, data=form.model_data())
         except ValidationError as error:
-            _apply_form_errors(form, error)
+            apply_form_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Project %(code)s created.") % {"code": project.code})
         return HttpResponseRedirect(project.get_absolute_url())
@@ -409,7 +401,7 @@ class ProjectUpdateView(BreadcrumbsMixin, OptimisticLockFormMixin, FormView):
         except StaleObjectError as error:
             return self.handle_stale(form, error)
         except ValidationError as error:
-            _apply_form_errors(form, error)
+            apply_form_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Project %(code)s saved.") % {"code": project.code})
         return HttpResponseRedirect(project.get_absolute_url())
@@ -453,7 +445,7 @@ class ProjectTeamView(BreadcrumbsMixin, BadRequestOnInvalidFormMixin, FormView):
                 can_edit=form.cleaned_data["can_edit"],
             )
         except ValidationError as error:
-            _apply_form_errors(form, error)
+            apply_form_errors(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request, _("%(person)s joined the team.") % {"person": membership.user}
@@ -544,7 +536,7 @@ class ProjectHealthView(TemplateView):
             return self.render_to_response(context, status=409)
         except ValidationError as error:
             self.project.refresh_from_db()
-            _apply_form_errors(form, error)
+            apply_form_errors(form, error)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         if not request.htmx:
             messages.success(request, _("Health of %(code)s saved.") % {"code": self.project.code})

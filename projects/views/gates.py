@@ -11,12 +11,16 @@ from django.views.generic import FormView, TemplateView
 
 from pmo.core import policy
 from pmo.core.history import history_for
-from pmo.core.mixins import BadRequestOnInvalidFormMixin, BreadcrumbsMixin, paginate
+from pmo.core.mixins import (
+    BadRequestOnInvalidFormMixin,
+    BreadcrumbsMixin,
+    apply_form_errors,
+    paginate,
+)
 from projects.forms.gates import GateCriterionForm, GateDecisionForm, GateItemForm
 from projects.models import GateCriterion, GateReviewItem, Stage
 from projects.selectors import gates as selectors
 from projects.services import gates as services
-from projects.views.core import _apply_form_errors
 
 
 def _project_trail(project, *rest):
@@ -86,7 +90,7 @@ class GateCriterionFormView(BreadcrumbsMixin, BadRequestOnInvalidFormMixin, Form
                 data={name: form.cleaned_data[name] for name in form._meta.fields},
             )
         except ValidationError as error:
-            _apply_form_errors(form, error)
+            apply_form_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Gate criterion saved."))
         return HttpResponseRedirect(reverse("projects:gate_criteria") + f"#stage-{criterion.stage}")
@@ -254,7 +258,7 @@ class GateItemRecordView(GateReviewDetailView):
                     evidence=form.cleaned_data["evidence"],
                 )
             except ValidationError as error:
-                _apply_form_errors(form, error)
+                apply_form_errors(form, error)
             else:
                 if request.htmx:
                     return self._row(item, GateItemForm(item=item), saved=True)
@@ -299,7 +303,7 @@ class GateDecideView(GateReviewDetailView):
                     notes=form.cleaned_data["notes"],
                 )
             except ValidationError as error:
-                _apply_form_errors(form, error)
+                apply_form_errors(form, error)
             else:
                 messages.success(
                     request,

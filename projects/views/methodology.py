@@ -20,13 +20,13 @@ from pmo.core.mixins import (
     CsvExportMixin,
     OptimisticLockFormMixin,
     SortableListMixin,
+    apply_form_errors,
 )
 from projects.forms.methodology import LibraryFilterForm, MethodDocumentForm
 from projects.markdown_render import render_markdown
 from projects.models import MethodDocument
 from projects.selectors import methodology as selectors
 from projects.services import methodology as services
-from projects.views.core import _apply_form_errors
 
 
 def _library_trail(*rest):
@@ -212,7 +212,7 @@ class DocumentFormView(BreadcrumbsMixin, OptimisticLockFormMixin, FormView):
         except StaleObjectError as error:
             return self.handle_stale(form, error)
         except ValidationError as error:
-            _apply_form_errors(form, error)
+            apply_form_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("“%(title)s” saved.") % {"title": document.title})
         return HttpResponseRedirect(reverse("projects:methodology_doc", args=[document.slug]))

@@ -23,13 +23,13 @@ from pmo.core.mixins import (
     BreadcrumbsMixin,
     CsvExportMixin,
     OptimisticLockFormMixin,
+    apply_form_errors,
     keep_input_for_resubmit,
 )
 from projects.forms.milestones import MilestoneForm, MyMilestonesFilterForm, QuickUpdateForm
 from projects.models import Milestone
 from projects.selectors import milestones as selectors
 from projects.services import milestones as services
-from projects.views.core import _apply_form_errors
 
 # Where a milestone row is shown; each shows different columns (see _row.html).
 LAYOUTS = ("project", "mine", "overview")
@@ -210,7 +210,7 @@ class MilestoneFormView(ProjectMilestonesMixin, OptimisticLockFormMixin, FormVie
         except StaleObjectError as error:
             return self.handle_stale(form, error)
         except ValidationError as error:
-            _apply_form_errors(form, error)
+            apply_form_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, message % {"name": milestone.name})
         return HttpResponseRedirect(
@@ -337,7 +337,7 @@ class MilestoneQuickUpdateView(MilestoneRowMixin, TemplateView):
             return self.render_to_response(context, status=409)
         except ValidationError as error:
             self.milestone = selectors.get_milestone(self.project, self.milestone.pk)
-            _apply_form_errors(form, error)
+            apply_form_errors(form, error)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         self.milestone = selectors.get_milestone(self.project, self.milestone.pk)
         if achieve:

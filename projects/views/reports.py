@@ -18,13 +18,13 @@ from pmo.core.mixins import (
     CsvExportMixin,
     OptimisticLockFormMixin,
     SortableListMixin,
+    apply_form_errors,
 )
 from projects.forms.reports import PeriodForm, StatusReportForm
 from projects.models import StatusReport
 from projects.selectors import reports as selectors
 from projects.services import reports as services
 from projects.services.core import ensure_open_for_planning
-from projects.views.core import _apply_form_errors
 
 
 def _trail(project, *rest):
@@ -208,7 +208,7 @@ class ReportCreateView(ProjectReportsMixin, OptimisticLockFormMixin, FormView):
                 project=self.project, by=self.request.user, data=form.model_data()
             )
         except ValidationError as error:
-            _apply_form_errors(form, error)
+            apply_form_errors(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -333,7 +333,7 @@ class ReportEditView(ProjectReportsMixin, OptimisticLockFormMixin, FormView):
         except ValidationError as error:
             if getattr(error, "code", None) == services.SUBMITTED_CODE:
                 return self.refused(" ".join(error.messages))
-            _apply_form_errors(form, error)
+            apply_form_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Draft saved."))
         return HttpResponseRedirect(

@@ -14,7 +14,7 @@ from django.views.generic import FormView, TemplateView
 from pmo.core import policy, roles
 from pmo.core.history import history_for
 from pmo.core.locking import StaleObjectError
-from pmo.core.mixins import BreadcrumbsMixin, OptimisticLockFormMixin
+from pmo.core.mixins import BreadcrumbsMixin, OptimisticLockFormMixin, apply_form_errors
 from projects.baselines import compare_snapshots
 from projects.forms.schedule import (
     CURRENT,
@@ -30,7 +30,6 @@ from projects.models import Dependency, Holiday, Project, Task, WorkCalendar
 from projects.selectors import schedule as selectors
 from projects.services import baselines as baseline_services
 from projects.services import schedule as services
-from projects.views.core import _apply_form_errors
 
 ROWS_PER_PAGE = 100
 FILTERS = ("critical", "mine")
@@ -288,7 +287,7 @@ class TaskFormView(BreadcrumbsMixin, OptimisticLockFormMixin, FormView):
         except StaleObjectError as error:
             return self.handle_stale(form, error)
         except ValidationError as error:
-            _apply_form_errors(form, error)
+            apply_form_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Task “%(task)s” saved.") % {"task": task})
         return HttpResponseRedirect(_task_url(task))
@@ -331,7 +330,7 @@ class DependencyAddView(TaskDetailView):
                     lag_days=form.cleaned_data["lag_days"],
                 )
             except ValidationError as error:
-                _apply_form_errors(form, error)
+                apply_form_errors(form, error)
             else:
                 messages.success(request, _("Dependency added."))
                 return HttpResponseRedirect(_task_url(self.task))
@@ -405,7 +404,7 @@ class BaselineListView(BreadcrumbsMixin, FormView):
                 by=self.request.user,
             )
         except ValidationError as error:
-            _apply_form_errors(form, error)
+            apply_form_errors(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -525,7 +524,7 @@ class CalendarFormView(BreadcrumbsMixin, FormView):
         try:
             calendar = services.calendar_save(calendar=self.object, by=self.request.user, data=data)
         except ValidationError as error:
-            _apply_form_errors(form, error)
+            apply_form_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Calendar “%(name)s” saved.") % {"name": calendar.name})
         return HttpResponseRedirect(reverse("projects:calendar_edit", args=[calendar.pk]))
@@ -547,7 +546,7 @@ class HolidayAddView(CalendarFormView):
                     name=form.cleaned_data["name"],
                 )
             except ValidationError as error:
-                _apply_form_errors(form, error)
+                apply_form_errors(form, error)
             else:
                 messages.success(request, _("Holiday added."))
                 return HttpResponseRedirect(

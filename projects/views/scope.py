@@ -12,7 +12,12 @@ from django.views.generic import FormView, ListView, TemplateView, View
 from pmo.core import policy
 from pmo.core.history import history_for
 from pmo.core.locking import StaleObjectError
-from pmo.core.mixins import CsvExportMixin, OptimisticLockFormMixin, SortableListMixin
+from pmo.core.mixins import (
+    CsvExportMixin,
+    OptimisticLockFormMixin,
+    SortableListMixin,
+    apply_form_errors,
+)
 from projects.forms.scope import (
     ChangeRequestDecisionForm,
     ChangeRequestForm,
@@ -23,7 +28,7 @@ from projects.forms.scope import (
 from projects.models import ChangeRequest, Deliverable, ScopeItem
 from projects.selectors import scope as selectors
 from projects.services import scope as services
-from projects.views.charter import ProjectAreaMixin, apply_form_errors
+from projects.views.charter import ProjectAreaMixin
 
 
 def _posted_version(request, obj) -> int:
