@@ -7,7 +7,7 @@ from pmo.core import demo as core_demo
 from pmo.core.demo import DemoContext
 from projects import demo as projects_demo
 from projects import demo_milestones
-from projects.models import Milestone, MilestoneStatus
+from projects.models import Baseline, Milestone, MilestoneStatus
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -33,7 +33,9 @@ def test_each_curated_project_gets_three_to_six_milestones_once(demo_projects):
 
 def test_demo_has_slips_achievements_one_missed_and_commented_updates(demo_projects):
     ctx, projects = demo_projects
+    # Start the milestones' part of the demo afresh (seed_demo already ran it once).
     Milestone.objects.all().delete()
+    Baseline.objects.filter(name=demo_milestones.BASELINE_NAME).delete()
     demo_milestones.seed(ctx, projects)
     open_projects = [p for p in projects if not p.is_closed]
     milestones = list(Milestone.objects.filter(project__in=open_projects).select_related("project"))
