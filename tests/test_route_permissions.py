@@ -112,6 +112,50 @@ ROUTES = {
         dict.fromkeys(PERSONAS, 404),
     ),
     "projects:milestone_row": ({"code": "PRJ-0042", "pk": 999999}, dict.fromkeys(PERSONAS, 404)),
+    # Stage gates, status reports and the methodology library. The shared scene has no
+    # review, report or document, so routes that name one use an id that does not exist: each
+    # role gets the refusal it would get before the object is looked up (403/404), or 404 for
+    # the missing object. The matrices with real objects are in tests/projects/test_gates_*.py,
+    # test_reports_*.py and test_methodology_*.py.
+    "projects:gate_criteria": ({}, PMO_ONLY),
+    "projects:gate_criterion_create": ({}, PMO_ONLY),
+    "projects:gate_criterion_edit": ({"pk": 999999}, {**PMO_ONLY, "pmo_staff": 404}),
+    "projects:gates": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
+    "projects:gate_review": ({"code": "PRJ-0042", "pk": 999999}, dict.fromkeys(PERSONAS, 404)),
+    "projects:reports": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
+    "projects:report_create": (
+        {"code": "PRJ-0042"},
+        {
+            "pmo_staff": 200,
+            "pm": 200,
+            "other_pm": 403,
+            "executive": 403,
+            "resource_manager": 403,
+            "member": 403,
+            "outsider": 404,
+        },
+    ),
+    "projects:report_detail": ({"code": "PRJ-0042", "pk": 999999}, dict.fromkeys(PERSONAS, 404)),
+    "projects:report_edit": (
+        {"code": "PRJ-0042", "pk": 999999},
+        {
+            "pmo_staff": 404,
+            "pm": 404,
+            "other_pm": 403,
+            "executive": 403,
+            "resource_manager": 403,
+            "member": 403,
+            "outsider": 404,
+        },
+    ),
+    "projects:methodology": ({}, ALLOW_ALL),
+    "projects:methodology_create": ({}, PMO_ONLY),
+    "projects:methodology_doc": ({"slug": "no-such-page"}, dict.fromkeys(PERSONAS, 404)),
+    "projects:methodology_edit": ({"slug": "no-such-page"}, {**PMO_ONLY, "pmo_staff": 404}),
+    "projects:methodology_attachment": (
+        {"slug": "no-such-page"},
+        dict.fromkeys(PERSONAS, 404),
+    ),
     # Charter and scope. The shared scene has no objective, revision, scope item, deliverable
     # or change request, so routes that name one use an id that does not exist (403/404 as
     # above). The matrices with real rows are in tests/projects/test_charter_permissions.py.
@@ -222,84 +266,6 @@ ROUTES = {
         {"code": "PRJ-0042", "number": 999},
         dict.fromkeys(PERSONAS, 404),
     ),
-    # Schedule, baselines and working calendars. Task and calendar ids come from the scene
-    # when the URL is built (LazyId), so every role meets a real task and calendar.
-    "projects:schedule": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
-    "projects:task_create": ({"code": "PRJ-0042"}, SCHEDULE_EDITORS),
-    "projects:task_detail": (
-        {"code": "PRJ-0042", "pk": ROUTE_TASK},
-        {**ALLOW_ALL, "outsider": 404},
-    ),
-    "projects:task_edit": ({"code": "PRJ-0042", "pk": ROUTE_TASK}, SCHEDULE_EDITORS),
-    "projects:baselines": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
-    "projects:baseline_compare": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
-    "projects:calendars": ({}, ALLOW_ALL),
-    "projects:calendar_create": ({}, PMO_ONLY),
-    "projects:calendar_edit": ({"pk": ROUTE_CALENDAR}, PMO_ONLY),
-    # Charts: read-only, for everyone who may see the project or the portfolio.
-    "projects:gantt": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
-    "projects:portfolio_timeline": ({"code": "DIGITAL"}, {**ALLOW_ALL, "outsider": 404}),
-    # Schedule import and export, milestone calendar feeds.
-    "projects:schedule_export_csv": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
-    "projects:schedule_export_mspdi": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
-    "projects:schedule_import": (
-        {"code": "PRJ-0042"},
-        {
-            "pmo_staff": 200,
-            "pm": 200,
-            "other_pm": 403,
-            "executive": 403,
-            "resource_manager": 403,
-            "member": 403,
-            "outsider": 404,
-        },
-    ),
-    "projects:milestones_ical": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
-    "projects:milestone_feeds": ({}, ALLOW_ALL),
-    # Stage gates, status reports and the methodology library. The shared scene has no
-    # review, report or document, so routes that name one use an id that does not exist: each
-    # role gets the refusal it would get before the object is looked up (403/404), or 404 for
-    # the missing object. The matrices with real objects are in tests/projects/test_gates_*.py,
-    # test_reports_*.py and test_methodology_*.py.
-    "projects:gate_criteria": ({}, PMO_ONLY),
-    "projects:gate_criterion_create": ({}, PMO_ONLY),
-    "projects:gate_criterion_edit": ({"pk": 999999}, {**PMO_ONLY, "pmo_staff": 404}),
-    "projects:gates": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
-    "projects:gate_review": ({"code": "PRJ-0042", "pk": 999999}, dict.fromkeys(PERSONAS, 404)),
-    "projects:reports": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
-    "projects:report_create": (
-        {"code": "PRJ-0042"},
-        {
-            "pmo_staff": 200,
-            "pm": 200,
-            "other_pm": 403,
-            "executive": 403,
-            "resource_manager": 403,
-            "member": 403,
-            "outsider": 404,
-        },
-    ),
-    "projects:report_detail": ({"code": "PRJ-0042", "pk": 999999}, dict.fromkeys(PERSONAS, 404)),
-    "projects:report_edit": (
-        {"code": "PRJ-0042", "pk": 999999},
-        {
-            "pmo_staff": 404,
-            "pm": 404,
-            "other_pm": 403,
-            "executive": 403,
-            "resource_manager": 403,
-            "member": 403,
-            "outsider": 404,
-        },
-    ),
-    "projects:methodology": ({}, ALLOW_ALL),
-    "projects:methodology_create": ({}, PMO_ONLY),
-    "projects:methodology_doc": ({"slug": "no-such-page"}, dict.fromkeys(PERSONAS, 404)),
-    "projects:methodology_edit": ({"slug": "no-such-page"}, {**PMO_ONLY, "pmo_staff": 404}),
-    "projects:methodology_attachment": (
-        {"slug": "no-such-page"},
-        dict.fromkeys(PERSONAS, 404),
-    ),
     # Budget. The shared scene has no budget line, so routes that name one use an id that
     # does not exist (403/404 as above). The matrix with a real line is in
     # tests/projects/test_budget_views.py (test_route_matrix_with_a_real_line).
@@ -341,6 +307,40 @@ ROUTES = {
             "outsider": 404,
         },
     ),
+    # Schedule import and export, milestone calendar feeds.
+    "projects:schedule_export_csv": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
+    "projects:schedule_export_mspdi": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
+    "projects:schedule_import": (
+        {"code": "PRJ-0042"},
+        {
+            "pmo_staff": 200,
+            "pm": 200,
+            "other_pm": 403,
+            "executive": 403,
+            "resource_manager": 403,
+            "member": 403,
+            "outsider": 404,
+        },
+    ),
+    "projects:milestones_ical": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
+    "projects:milestone_feeds": ({}, ALLOW_ALL),
+    # Schedule, baselines and working calendars. Task and calendar ids come from the scene
+    # when the URL is built (LazyId), so every role meets a real task and calendar.
+    "projects:schedule": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
+    "projects:task_create": ({"code": "PRJ-0042"}, SCHEDULE_EDITORS),
+    "projects:task_detail": (
+        {"code": "PRJ-0042", "pk": ROUTE_TASK},
+        {**ALLOW_ALL, "outsider": 404},
+    ),
+    "projects:task_edit": ({"code": "PRJ-0042", "pk": ROUTE_TASK}, SCHEDULE_EDITORS),
+    "projects:baselines": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
+    "projects:baseline_compare": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
+    "projects:calendars": ({}, ALLOW_ALL),
+    "projects:calendar_create": ({}, PMO_ONLY),
+    "projects:calendar_edit": ({"pk": ROUTE_CALENDAR}, PMO_ONLY),
+    # Charts: read-only, for everyone who may see the project or the portfolio.
+    "projects:gantt": ({"code": "PRJ-0042"}, {**ALLOW_ALL, "outsider": 404}),
+    "projects:portfolio_timeline": ({"code": "DIGITAL"}, {**ALLOW_ALL, "outsider": 404}),
 }
 
 # Routes that are not pages a role opens with GET: public, POST-only or third-party.
@@ -354,13 +354,13 @@ NOT_IN_TABLE = {
     "password_reset_confirm",
     "password_reset_complete",
     "projects:membership_change",
-    "projects:task_delete",
-    "projects:task_progress",
-    "projects:dependency_add",
-    "projects:dependency_remove",
-    "projects:holiday_add",
-    "projects:holiday_delete",
     "projects:milestone_delete",
+    "projects:gate_criterion_action",
+    "projects:gate_open",
+    "projects:gate_item_record",
+    "projects:gate_decide",
+    "projects:report_submit",
+    "projects:methodology_publish",
     "projects:charter_submit",
     "projects:charter_decide",
     "projects:objective_delete",
@@ -370,17 +370,17 @@ NOT_IN_TABLE = {
     "projects:deliverable_resubmit",
     "projects:change_request_decide",
     "projects:change_request_withdraw",
+    "projects:budget_line_remove",
     "projects:schedule_import_confirm",
+    "projects:task_delete",
+    "projects:task_progress",
+    "projects:dependency_add",
+    "projects:dependency_remove",
+    "projects:holiday_add",
+    "projects:holiday_delete",
     # Public by token, not by login: tests/projects/test_schedule_io_feeds.py covers it
     # (good token 200 without login, wrong or revoked token 404).
     "projects:my_milestones_ical",
-    "projects:gate_criterion_action",
-    "projects:gate_open",
-    "projects:gate_item_record",
-    "projects:gate_decide",
-    "projects:report_submit",
-    "projects:methodology_publish",
-    "projects:budget_line_remove",
 }
 
 
