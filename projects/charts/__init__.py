@@ -7,10 +7,10 @@ How a chart reaches the page
    :func:`figure_dict` of it. Builders are pure: no queries, no request; selectors load the data.
 2. The view puts that dict in the context, and the template includes::
 
-       {% include "includes/chart.html" with figure=figure chart_id="burn" title=_("Burn chart") %}
+       {% include "includes/chart.html" with figure=figure chart_id="gantt" title=_("Gantt chart") %}
 
-   which writes the figure as a JSON ``<script type="application/json" id="burn-data">`` and a
-   ``<div class="pmo-chart" data-figure="burn-data" role="img" aria-label="...">``.
+   which writes the figure as a JSON ``<script type="application/json" id="gantt-data">`` and a
+   ``<div class="pmo-chart" data-figure="gantt-data" role="img" aria-label="...">``.
 3. Only pages with charts load plotly.js (4.8 MB) and ``static/js/charts.js``::
 
        {% block extra_scripts %}

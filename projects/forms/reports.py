@@ -4,6 +4,7 @@ from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Fieldset, Layout, Row
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from projects.forms.core import DateInput, VersionedModelForm
@@ -51,9 +52,10 @@ class StatusReportForm(VersionedModelForm):
             Fieldset(
                 _("Ratings"),
                 HTML(
-                    '<p class="small text-body-secondary">{% load i18n %}'
-                    "{% trans 'Suggested from the live plan; change any rating you judge differently.' %}"
-                    "</p>"
+                    format_html(
+                        '<p class="small text-body-secondary">{}</p>',
+                        _("Suggested from the live plan; change any rating you judge differently."),
+                    )
                 ),
                 Row(*[Column(InlineRadios(name), css_class="col-md-4") for name in RAG_NAMES]),
                 Field("overall_reason"),

@@ -116,6 +116,7 @@ class Task(VersionedModel):
         related_name="assigned_tasks",
     )
     percent_complete = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
         _("% complete"), default=0, validators=[MaxValueValidator(100)]
     )
     estimated_effort_hours = models.DecimalField(
