@@ -75,6 +75,19 @@ def main():
         ("member", "/my-work/"),
         ("exec", f"/projects/{busiest.code}/"),
         ("pm", f"/projects/{busiest.code}/edit/"),
+        # Planning pages of the demo's flagship project (seed_demo gives it a full plan).
+        ("pm", "/projects/PRJ-0001/charter/"),
+        ("pm", "/projects/PRJ-0001/scope/"),
+        ("pm", "/projects/PRJ-0001/schedule/"),
+        ("pm", "/projects/PRJ-0001/gantt/"),
+        ("pm", "/projects/PRJ-0001/milestones/"),
+        ("pm", "/projects/PRJ-0001/budget/"),
+        ("pm", "/projects/PRJ-0001/gates/"),
+        ("pm", "/projects/PRJ-0001/reports/"),
+        ("pm", "/projects/PRJ-0001/reports/new/"),
+        ("pm", "/milestones/mine/"),
+        ("pmo", "/portfolios/DIGITAL/timeline/"),
+        ("pm", "/projects/PRJ-0001/schedule/export.xml"),
     ]
     clients = {}
     for username, url in pages:
