@@ -117,7 +117,9 @@ class Task(VersionedModel):
     )
     percent_complete = models.PositiveSmallIntegerField(
         # xgettext:no-python-format
-        _("% complete"), default=0, validators=[MaxValueValidator(100)]
+        _("% complete"),
+        default=0,
+        validators=[MaxValueValidator(100)],
     )
     estimated_effort_hours = models.DecimalField(
         _("estimated effort (hours)"), max_digits=9, decimal_places=1, null=True, blank=True
