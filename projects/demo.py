@@ -97,6 +97,7 @@ def _project(
     description,
     health_reason="",
     members=(),
+    currency="CNY",
 ):
     return {
         "name": name,
@@ -114,6 +115,7 @@ def _project(
         "finish": finish,
         "description": description,
         "members": members,
+        "currency": currency,
     }
 
 
@@ -206,6 +208,8 @@ CURATED = [
             ("member7", ProjectRole.TEAM_LEAD, False),
             ("member", ProjectRole.ANALYST, False),
         ],
+        # Run from the London office; its budget is kept in pounds.
+        currency="GBP",
     ),
     _project(
         "Self-service BI dashboards",
@@ -537,6 +541,7 @@ def _seed_curated_projects(ctx: DemoContext, portfolios: dict, programs: dict) -
             "priority": spec["priority"],
             "planned_start": ctx.today + datetime.timedelta(days=spec["start"]),
             "planned_finish": ctx.today + datetime.timedelta(days=spec["finish"]),
+            "currency": spec["currency"],
         }
         project = _create(Project, data, by, services.project_create, data=data)
         ctx.count("projects.Project", created=1)
