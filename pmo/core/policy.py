@@ -116,8 +116,19 @@ def programs_for_user(qs: QuerySet, user, action: str = VIEW) -> QuerySet:
     )
 
 
+def is_pmo_staff(user) -> bool:
+    """PMO staff set the organisation's standards: the portfolio structure, stage-gate
+    checklists, working calendars and the methodology library."""
+    return user.is_authenticated and user.is_active and user.has_role(roles.PMO)
+
+
+def require_pmo_staff(user) -> None:
+    if not is_pmo_staff(user):
+        raise PermissionDenied
+
+
 def can_manage_portfolios(user) -> bool:
-    return user.is_authenticated and user.has_role(roles.PMO)
+    return is_pmo_staff(user)
 
 
 def _get_scoped(scope_fn, queryset: QuerySet, user, code: str, action: str):

@@ -3,14 +3,14 @@
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import Http404
 
+from pmo.core import policy
 from projects.models import MethodDocument
-from projects.services.methodology import can_manage_library
 
 
 def documents_for_user(user):
     """Everything for PMO staff; only published documents for everyone else."""
     qs = MethodDocument.objects.all()
-    if not can_manage_library(user):
+    if not policy.is_pmo_staff(user):
         qs = qs.filter(is_published=True)
     return qs
 

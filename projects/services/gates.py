@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pmo.core import policy, roles
+from pmo.core import policy
 from pmo.core.locking import create_versioned, save_versioned
 from projects.models import (
     GateCriterion,
@@ -42,10 +42,6 @@ def next_stage(stage: str) -> str | None:
 
 
 # --- Who may do what -----------------------------------------------------------------------
-def can_manage_criteria(user) -> bool:
-    return user.is_authenticated and user.has_role(roles.PMO)
-
-
 def can_open_review(user, project) -> bool:
     """The people who change the plan (PM, members with edit right, PMO staff)."""
     return policy.can_change_project(user, project)
@@ -64,15 +60,10 @@ def can_decide(user, project) -> bool:
 
 
 # --- Checklist templates (PMO staff) ---------------------------------------------------------
-def _require_pmo(by) -> None:
-    if not can_manage_criteria(by):
-        raise PermissionDenied
-
-
 @transaction.atomic
 def gate_criterion_save(*, criterion: GateCriterion, by, data: dict) -> GateCriterion:
     """Create or change a checklist line; a new line (or one moved to another stage) goes last."""
-    _require_pmo(by)
+    policy.require_pmo_staff(by)
     previous_stage = None
     if criterion.pk is not None:
         previous_stage = (
@@ -101,7 +92,7 @@ def gate_criterion_save(*, criterion: GateCriterion, by, data: dict) -> GateCrit
 @transaction.atomic
 def gate_criterion_move(*, criterion: GateCriterion, by, direction: str) -> GateCriterion:
     """Swap a line with its neighbour ``"up"`` or ``"down"`` within its stage's checklist."""
-    _require_pmo(by)
+    policy.require_pmo_staff(by)
     if direction not in ("up", "down"):
         raise ValidationError(_("Move a criterion up or down."))
     siblings = list(
@@ -128,7 +119,7 @@ def gate_criterion_set_active(*, criterion: GateCriterion, by, active: bool) -> 
 
     Lines are never deleted: past reviews point at them.
     """
-    _require_pmo(by)
+    policy.require_pmo_staff(by)
     criterion.is_active = active
     criterion._history_user = by
     criterion.save(update_fields=["is_active", "updated_at"])

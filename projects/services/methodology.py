@@ -1,10 +1,10 @@
 """The methodology library: PMO staff write, publish and withdraw handbook pages and templates."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pmo.core import roles
+from pmo.core import policy
 from pmo.core.locking import create_versioned, save_versioned
 from projects.models import MethodDocument
 from projects.services.reports import check_text_lengths
@@ -14,21 +14,12 @@ EDITABLE_FIELDS = ("title", "slug", "kind", "stage", "summary", "body", "attachm
 RESERVED_SLUGS = {"new"}
 
 
-def can_manage_library(user) -> bool:
-    return user.is_authenticated and user.has_role(roles.PMO)
-
-
-def _require_pmo(by) -> None:
-    if not can_manage_library(by):
-        raise PermissionDenied
-
-
 @transaction.atomic
 def method_document_save(
     *, document: MethodDocument, by, data: dict, expected_version: int | None = None
 ) -> MethodDocument:
     """Create a document (unpublished until someone publishes it) or change one."""
-    _require_pmo(by)
+    policy.require_pmo_staff(by)
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable on a methodology document: {sorted(unknown)}")
@@ -55,7 +46,7 @@ def method_document_set_published(
     *, document: MethodDocument, by, published: bool
 ) -> MethodDocument:
     """Publish a document for everyone, or withdraw it (only PMO staff then see it)."""
-    _require_pmo(by)
+    policy.require_pmo_staff(by)
     document = MethodDocument.objects.select_for_update().get(pk=document.pk)
     if document.is_published == published:
         return document

@@ -29,7 +29,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from pmo.core import policy, roles
+from pmo.core import policy
 from pmo.core.locking import create_versioned, save_versioned
 from projects import scheduling
 from projects.models import (
@@ -707,11 +707,6 @@ def dependency_remove(*, dependency, by) -> None:
 
 
 # --- working calendars (PMO staff) ----------------------------------------------------------
-def _require_pmo(by) -> None:
-    if not (by.is_authenticated and by.has_role(roles.PMO)):
-        raise PermissionDenied
-
-
 def _reschedule_calendar_users(calendar: WorkCalendar, *, was_default: bool) -> int:
     """Reschedule open projects whose dates depend on ``calendar``; returns how many."""
     uses = Q(calendar=calendar)
@@ -732,7 +727,7 @@ def _reschedule_calendar_users(calendar: WorkCalendar, *, was_default: bool) -> 
 @transaction.atomic
 def calendar_save(*, calendar: WorkCalendar, by, data: dict) -> WorkCalendar:
     """Create or change a working calendar; making it the default unsets the old default."""
-    _require_pmo(by)
+    policy.require_pmo_staff(by)
     was_default = False
     if calendar.pk:
         calendar = WorkCalendar.objects.select_for_update().get(pk=calendar.pk)
@@ -756,7 +751,7 @@ def calendar_save(*, calendar: WorkCalendar, by, data: dict) -> WorkCalendar:
 
 @transaction.atomic
 def holiday_add(*, calendar: WorkCalendar, by, day: date, name: str) -> Holiday:
-    _require_pmo(by)
+    policy.require_pmo_staff(by)
     if Holiday.objects.filter(calendar=calendar, date=day).exists():
         raise ValidationError(
             {
@@ -773,7 +768,7 @@ def holiday_add(*, calendar: WorkCalendar, by, day: date, name: str) -> Holiday:
 
 @transaction.atomic
 def holiday_remove(*, holiday: Holiday, by) -> None:
-    _require_pmo(by)
+    policy.require_pmo_staff(by)
     calendar = holiday.calendar
     holiday.delete()
     _reschedule_calendar_users(calendar, was_default=False)

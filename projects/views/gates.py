@@ -35,7 +35,7 @@ def _project_trail(project, *rest):
 class PmoOnlyMixin:
     def dispatch(self, request, *args, **kwargs):
         # Anonymous requests never get here: LoginRequiredMiddleware sends them to sign in.
-        if not services.can_manage_criteria(request.user):
+        if not policy.is_pmo_staff(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -55,7 +55,7 @@ class GateCriterionFormView(BreadcrumbsMixin, BadRequestOnInvalidFormMixin, Form
     template_name = "projects/gates/criterion_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if not services.can_manage_criteria(request.user):
+        if not policy.is_pmo_staff(request.user):
             raise PermissionDenied
         if "pk" in kwargs:
             self.object = get_object_or_404(GateCriterion, pk=kwargs["pk"])
@@ -160,7 +160,7 @@ class ProjectGatesMixin(BreadcrumbsMixin):
                 and to_stage is not None
                 and open_review is None
             ),
-            "can_manage_criteria": services.can_manage_criteria(user),
+            "can_manage_criteria": policy.is_pmo_staff(user),
             **extra,
         }
 

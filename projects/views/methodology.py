@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from pmo.core import policy
 from pmo.core.history import history_for
 from pmo.core.locking import StaleObjectError
 from pmo.core.mixins import (
@@ -88,7 +89,7 @@ class LibraryListView(BreadcrumbsMixin, SortableListMixin, CsvExportMixin, ListV
         context.update(
             filter_form=self.filter_form,
             filter_query=query.urlencode(),
-            can_manage=services.can_manage_library(self.request.user),
+            can_manage=policy.is_pmo_staff(self.request.user),
             is_filtered=any(v for k, v in self.request.GET.items() if k not in ("page", "sort")),
         )
         return context
@@ -105,7 +106,7 @@ class DocumentView(BreadcrumbsMixin, TemplateView):
         return _library_trail((self.document.title, None))
 
     def get_context_data(self, **kwargs):
-        can_manage = services.can_manage_library(self.request.user)
+        can_manage = policy.is_pmo_staff(self.request.user)
         return super().get_context_data(
             document=self.document,
             body_html=render_markdown(self.document.body),
@@ -124,7 +125,7 @@ class DocumentPublishView(DocumentView):
     http_method_names = ["post"]
 
     def post(self, request, slug):
-        if not services.can_manage_library(request.user):
+        if not policy.is_pmo_staff(request.user):
             raise PermissionDenied
         action = request.POST.get("action")
         if action not in ("publish", "unpublish"):
@@ -171,7 +172,7 @@ class DocumentFormView(BreadcrumbsMixin, OptimisticLockFormMixin, FormView):
     template_name = "projects/methodology/document_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if not services.can_manage_library(request.user):
+        if not policy.is_pmo_staff(request.user):
             raise PermissionDenied
         if "slug" in kwargs:
             self.object = selectors.document_for_user(request.user, kwargs["slug"])

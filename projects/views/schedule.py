@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
-from pmo.core import policy, roles
+from pmo.core import policy
 from pmo.core.history import history_for
 from pmo.core.locking import StaleObjectError
 from pmo.core.mixins import BreadcrumbsMixin, OptimisticLockFormMixin, apply_form_errors
@@ -461,10 +461,6 @@ class BaselineCompareView(BreadcrumbsMixin, TemplateView):
 
 
 # --- working calendars --------------------------------------------------------------------
-def _is_pmo(user) -> bool:
-    return user.is_authenticated and user.has_role(roles.PMO)
-
-
 class CalendarListView(BreadcrumbsMixin, TemplateView):
     """Every calendar with its weekend and holidays; PMO staff change them."""
 
@@ -482,7 +478,7 @@ class CalendarListView(BreadcrumbsMixin, TemplateView):
         return super().get_context_data(
             calendars=page.object_list,
             page_obj=page,
-            can_manage=_is_pmo(self.request.user),
+            can_manage=policy.is_pmo_staff(self.request.user),
             weekday_names=dict(WorkCalendarForm.base_fields["weekend_days"].choices),
             **kwargs,
         )
@@ -495,7 +491,7 @@ class CalendarFormView(BreadcrumbsMixin, FormView):
     template_name = "projects/schedule/calendar_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if not _is_pmo(request.user):
+        if not policy.is_pmo_staff(request.user):
             raise PermissionDenied
         self.object = (
             get_object_or_404(WorkCalendar, pk=kwargs["pk"]) if "pk" in kwargs else WorkCalendar()
