@@ -3,9 +3,10 @@
 import csv
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseRedirect, StreamingHttpResponse
 
 from pmo.core.locking import StaleObjectError
 
@@ -48,6 +49,31 @@ class OptimisticLockFormMixin(BadRequestOnInvalidFormMixin):
         keep_input_for_resubmit(form, error)
         context = self.get_context_data(form=form, stale_error=error)
         return self.render_to_response(context, status=409)
+
+
+class ServiceFormMixin(OptimisticLockFormMixin):
+    """``form_valid`` for a form saved through a service, written once.
+
+    A view defines ``save(form)`` (call the service, return what it saved),
+    ``success_url_for(obj)`` and, optionally, ``success_message(obj)``. A stale save answers
+    409 and a refused one 400, both re-rendering everything the user typed.
+    """
+
+    def success_message(self, obj) -> str:
+        return ""
+
+    def form_valid(self, form):
+        try:
+            obj = self.save(form)
+        except StaleObjectError as error:
+            return self.handle_stale(form, error)
+        except ValidationError as error:
+            apply_form_errors(form, error)
+            return self.form_invalid(form)
+        message = self.success_message(obj)
+        if message:
+            messages.success(self.request, message)
+        return HttpResponseRedirect(self.success_url_for(obj))
 
 
 def _as_form_value(value) -> str:

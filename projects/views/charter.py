@@ -11,7 +11,11 @@ from django.views.generic import FormView, TemplateView, View
 from pmo.core import policy
 from pmo.core.history import history_for
 from pmo.core.locking import StaleObjectError
-from pmo.core.mixins import BreadcrumbsMixin, OptimisticLockFormMixin, apply_form_errors
+from pmo.core.mixins import (
+    BreadcrumbsMixin,
+    ServiceFormMixin,
+    apply_form_errors,
+)
 from projects.forms.charter import CharterDecisionForm, CharterForm, SmartObjectiveForm
 from projects.models import Charter, Project, SmartObjective
 from projects.selectors import charter as selectors
@@ -189,7 +193,7 @@ def _posted_version(request, obj) -> int:
 
 
 # --- Editing the charter's text ------------------------------------------------------------
-class CharterEditView(CharterAreaMixin, OptimisticLockFormMixin, FormView):
+class CharterEditView(CharterAreaMixin, ServiceFormMixin, FormView):
     form_class = CharterForm
     template_name = "projects/charter/charter_form.html"
     action = policy.CHANGE
@@ -209,21 +213,19 @@ class CharterEditView(CharterAreaMixin, OptimisticLockFormMixin, FormView):
         )
         return context
 
-    def form_valid(self, form):
-        try:
-            services.charter_update(
-                project=self.project,
-                by=self.request.user,
-                data=form.model_data(),
-                expected_version=form.expected_version,
-            )
-        except StaleObjectError as error:
-            return self.handle_stale(form, error)
-        except ValidationError as error:
-            apply_form_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Charter saved."))
-        return HttpResponseRedirect(self.area_url())
+    def save(self, form):
+        return services.charter_update(
+            project=self.project,
+            by=self.request.user,
+            data=form.model_data(),
+            expected_version=form.expected_version,
+        )
+
+    def success_message(self, charter):
+        return _("Charter saved.")
+
+    def success_url_for(self, charter):
+        return self.area_url()
 
 
 # --- SMART objectives ----------------------------------------------------------------------
@@ -241,7 +243,7 @@ class ObjectiveMixin(CharterAreaMixin):
         return objective
 
 
-class ObjectiveFormView(ObjectiveMixin, OptimisticLockFormMixin, FormView):
+class ObjectiveFormView(ObjectiveMixin, ServiceFormMixin, FormView):
     form_class = SmartObjectiveForm
     template_name = "projects/charter/objective_form.html"
 
@@ -275,16 +277,11 @@ class ObjectiveFormView(ObjectiveMixin, OptimisticLockFormMixin, FormView):
             project=self.project, by=self.request.user, data=form.model_data()
         )
 
-    def form_valid(self, form):
-        try:
-            objective = self.save(form)
-        except StaleObjectError as error:
-            return self.handle_stale(form, error)
-        except ValidationError as error:
-            apply_form_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Objective “%(o)s” saved.") % {"o": objective.outcome})
-        return HttpResponseRedirect(self.area_url() + "#objectives")
+    def success_message(self, objective):
+        return _("Objective “%(o)s” saved.") % {"o": objective.outcome}
+
+    def success_url_for(self, objective):
+        return self.area_url() + "#objectives"
 
 
 class ObjectiveCreateView(ObjectiveFormView):

@@ -19,7 +19,7 @@ from pmo.core.mixins import (
     BadRequestOnInvalidFormMixin,
     BreadcrumbsMixin,
     CsvExportMixin,
-    OptimisticLockFormMixin,
+    ServiceFormMixin,
     SortableListMixin,
     apply_form_errors,
     keep_input_for_resubmit,
@@ -96,7 +96,7 @@ class PortfolioDetailView(BreadcrumbsMixin, DetailView):
         return context
 
 
-class PortfolioFormView(BreadcrumbsMixin, OptimisticLockFormMixin, FormView):
+class PortfolioFormView(BreadcrumbsMixin, ServiceFormMixin, FormView):
     form_class = PortfolioForm
     template_name = "projects/portfolio_form.html"
 
@@ -120,21 +120,19 @@ class PortfolioFormView(BreadcrumbsMixin, OptimisticLockFormMixin, FormView):
             return [*trail, (_("Edit"), None)]
         return [*trail, (_("New portfolio"), None)]
 
-    def form_valid(self, form):
-        try:
-            portfolio = services.portfolio_save(
-                portfolio=form.instance,
-                by=self.request.user,
-                data=form.model_data(),
-                expected_version=form.expected_version,
-            )
-        except StaleObjectError as error:
-            return self.handle_stale(form, error)
-        except ValidationError as error:
-            apply_form_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Portfolio “%(name)s” saved.") % {"name": portfolio.name})
-        return HttpResponseRedirect(portfolio.get_absolute_url())
+    def save(self, form):
+        return services.portfolio_save(
+            portfolio=form.instance,
+            by=self.request.user,
+            data=form.model_data(),
+            expected_version=form.expected_version,
+        )
+
+    def success_message(self, portfolio):
+        return _("Portfolio “%(name)s” saved.") % {"name": portfolio.name}
+
+    def success_url_for(self, portfolio):
+        return portfolio.get_absolute_url()
 
 
 # --- Programs ----------------------------------------------------------------------------
@@ -166,7 +164,7 @@ class ProgramDetailView(BreadcrumbsMixin, DetailView):
         return context
 
 
-class ProgramFormView(BreadcrumbsMixin, OptimisticLockFormMixin, FormView):
+class ProgramFormView(BreadcrumbsMixin, ServiceFormMixin, FormView):
     form_class = ProgramForm
     template_name = "projects/program_form.html"
 
@@ -194,21 +192,19 @@ class ProgramFormView(BreadcrumbsMixin, OptimisticLockFormMixin, FormView):
             return trail
         return [*trail, (_("New program"), None)]
 
-    def form_valid(self, form):
-        try:
-            program = services.program_save(
-                program=form.instance,
-                by=self.request.user,
-                data=form.model_data(),
-                expected_version=form.expected_version,
-            )
-        except StaleObjectError as error:
-            return self.handle_stale(form, error)
-        except ValidationError as error:
-            apply_form_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Program “%(name)s” saved.") % {"name": program.name})
-        return HttpResponseRedirect(program.get_absolute_url())
+    def save(self, form):
+        return services.program_save(
+            program=form.instance,
+            by=self.request.user,
+            data=form.model_data(),
+            expected_version=form.expected_version,
+        )
+
+    def success_message(self, program):
+        return _("Program “%(name)s” saved.") % {"name": program.name}
+
+    def success_url_for(self, program):
+        return program.get_absolute_url()
 
 
 # --- Projects ----------------------------------------------------------------------------
@@ -337,7 +333,7 @@ class ProjectDetailView(BreadcrumbsMixin, DetailView):
         return context
 
 
-class ProjectCreateView(BreadcrumbsMixin, BadRequestOnInvalidFormMixin, FormView):
+class ProjectCreateView(BreadcrumbsMixin, ServiceFormMixin, FormView):
     form_class = ProjectForm
     template_name = "projects/project_form.html"
 
@@ -359,17 +355,17 @@ class ProjectCreateView(BreadcrumbsMixin, BadRequestOnInvalidFormMixin, FormView
     def get_breadcrumbs(self):
         return [(_("Projects"), reverse("projects:project_list")), (_("New project"), None)]
 
-    def form_valid(self, form):
-        try:
-            project = services.project_create(by=self.request.user, data=form.model_data())
-        except ValidationError as error:
-            apply_form_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Project %(code)s created.") % {"code": project.code})
-        return HttpResponseRedirect(project.get_absolute_url())
+    def save(self, form):
+        return services.project_create(by=self.request.user, data=form.model_data())
+
+    def success_message(self, project):
+        return _("Project %(code)s created.") % {"code": project.code}
+
+    def success_url_for(self, project):
+        return project.get_absolute_url()
 
 
-class ProjectUpdateView(BreadcrumbsMixin, OptimisticLockFormMixin, FormView):
+class ProjectUpdateView(BreadcrumbsMixin, ServiceFormMixin, FormView):
     form_class = ProjectForm
     template_name = "projects/project_form.html"
 
@@ -390,21 +386,19 @@ class ProjectUpdateView(BreadcrumbsMixin, OptimisticLockFormMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(project=self.object, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            project = services.project_update(
-                project=self.object,
-                by=self.request.user,
-                data=form.model_data(),
-                expected_version=form.expected_version,
-            )
-        except StaleObjectError as error:
-            return self.handle_stale(form, error)
-        except ValidationError as error:
-            apply_form_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Project %(code)s saved.") % {"code": project.code})
-        return HttpResponseRedirect(project.get_absolute_url())
+    def save(self, form):
+        return services.project_update(
+            project=self.object,
+            by=self.request.user,
+            data=form.model_data(),
+            expected_version=form.expected_version,
+        )
+
+    def success_message(self, project):
+        return _("Project %(code)s saved.") % {"code": project.code}
+
+    def success_url_for(self, project):
+        return project.get_absolute_url()
 
 
 class ProjectTeamView(BreadcrumbsMixin, BadRequestOnInvalidFormMixin, FormView):

@@ -15,13 +15,11 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from pmo.core import policy
 from pmo.core.history import history_for
-from pmo.core.locking import StaleObjectError
 from pmo.core.mixins import (
     BreadcrumbsMixin,
     CsvExportMixin,
-    OptimisticLockFormMixin,
+    ServiceFormMixin,
     SortableListMixin,
-    apply_form_errors,
 )
 from projects.forms.methodology import LibraryFilterForm, MethodDocumentForm
 from projects.markdown_render import render_markdown
@@ -167,7 +165,7 @@ class DocumentAttachmentView(View):
         )
 
 
-class DocumentFormView(BreadcrumbsMixin, OptimisticLockFormMixin, FormView):
+class DocumentFormView(BreadcrumbsMixin, ServiceFormMixin, FormView):
     form_class = MethodDocumentForm
     template_name = "projects/methodology/document_form.html"
 
@@ -202,18 +200,16 @@ class DocumentFormView(BreadcrumbsMixin, OptimisticLockFormMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(document=self.object, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            document = services.method_document_save(
-                document=form.instance,
-                by=self.request.user,
-                data=form.model_data(),
-                expected_version=form.expected_version,
-            )
-        except StaleObjectError as error:
-            return self.handle_stale(form, error)
-        except ValidationError as error:
-            apply_form_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("“%(title)s” saved.") % {"title": document.title})
-        return HttpResponseRedirect(reverse("projects:methodology_doc", args=[document.slug]))
+    def save(self, form):
+        return services.method_document_save(
+            document=form.instance,
+            by=self.request.user,
+            data=form.model_data(),
+            expected_version=form.expected_version,
+        )
+
+    def success_message(self, document):
+        return _("“%(title)s” saved.") % {"title": document.title}
+
+    def success_url_for(self, document):
+        return reverse("projects:methodology_doc", args=[document.slug])

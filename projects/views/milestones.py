@@ -22,7 +22,7 @@ from pmo.core.locking import StaleObjectError
 from pmo.core.mixins import (
     BreadcrumbsMixin,
     CsvExportMixin,
-    OptimisticLockFormMixin,
+    ServiceFormMixin,
     apply_form_errors,
     keep_input_for_resubmit,
 )
@@ -151,7 +151,7 @@ class MilestoneDetailView(ProjectMilestonesMixin, TemplateView):
         return context
 
 
-class MilestoneFormView(ProjectMilestonesMixin, OptimisticLockFormMixin, FormView):
+class MilestoneFormView(ProjectMilestonesMixin, ServiceFormMixin, FormView):
     """Create (no ``pk``) or edit a milestone with the full form."""
 
     form_class = MilestoneForm
@@ -192,30 +192,25 @@ class MilestoneFormView(ProjectMilestonesMixin, OptimisticLockFormMixin, FormVie
         )
         return context
 
-    def form_valid(self, form):
-        try:
-            if self.milestone is None:
-                milestone = services.milestone_create(
-                    project=self.project, by=self.request.user, data=form.model_data()
-                )
-                message = _("Milestone “%(name)s” created.")
-            else:
-                milestone = services.milestone_update(
-                    milestone=form.instance,
-                    by=self.request.user,
-                    data=form.model_data(),
-                    expected_version=form.expected_version,
-                )
-                message = _("Milestone “%(name)s” saved.")
-        except StaleObjectError as error:
-            return self.handle_stale(form, error)
-        except ValidationError as error:
-            apply_form_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, message % {"name": milestone.name})
-        return HttpResponseRedirect(
-            reverse("projects:milestone_detail", args=[self.project.code, milestone.pk])
+    def save(self, form):
+        if self.milestone is None:
+            return services.milestone_create(
+                project=self.project, by=self.request.user, data=form.model_data()
+            )
+        return services.milestone_update(
+            milestone=form.instance,
+            by=self.request.user,
+            data=form.model_data(),
+            expected_version=form.expected_version,
         )
+
+    def success_message(self, milestone):
+        if self.milestone is None:
+            return _("Milestone “%(name)s” created.") % {"name": milestone.name}
+        return _("Milestone “%(name)s” saved.") % {"name": milestone.name}
+
+    def success_url_for(self, milestone):
+        return reverse("projects:milestone_detail", args=[self.project.code, milestone.pk])
 
 
 class MilestoneDeleteView(ProjectMilestonesMixin, TemplateView):

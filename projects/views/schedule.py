@@ -14,7 +14,11 @@ from django.views.generic import FormView, TemplateView
 from pmo.core import policy
 from pmo.core.history import history_for
 from pmo.core.locking import StaleObjectError
-from pmo.core.mixins import BreadcrumbsMixin, OptimisticLockFormMixin, apply_form_errors
+from pmo.core.mixins import (
+    BreadcrumbsMixin,
+    ServiceFormMixin,
+    apply_form_errors,
+)
 from projects.baselines import compare_snapshots
 from projects.forms.schedule import (
     CURRENT,
@@ -222,7 +226,7 @@ class TaskDetailView(BreadcrumbsMixin, TemplateView):
         return context
 
 
-class TaskFormView(BreadcrumbsMixin, OptimisticLockFormMixin, FormView):
+class TaskFormView(BreadcrumbsMixin, ServiceFormMixin, FormView):
     """Add a task (``pk`` absent) or edit one."""
 
     form_class = TaskForm
@@ -271,26 +275,23 @@ class TaskFormView(BreadcrumbsMixin, OptimisticLockFormMixin, FormView):
             **kwargs,
         )
 
-    def form_valid(self, form):
-        try:
-            if self.task is None:
-                task = services.task_create(
-                    project=self.project, by=self.request.user, data=form.model_data()
-                )
-            else:
-                task = services.task_update(
-                    task=form.instance,
-                    by=self.request.user,
-                    data=form.model_data(),
-                    expected_version=form.expected_version,
-                )
-        except StaleObjectError as error:
-            return self.handle_stale(form, error)
-        except ValidationError as error:
-            apply_form_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Task “%(task)s” saved.") % {"task": task})
-        return HttpResponseRedirect(_task_url(task))
+    def save(self, form):
+        if self.task is None:
+            return services.task_create(
+                project=self.project, by=self.request.user, data=form.model_data()
+            )
+        return services.task_update(
+            task=form.instance,
+            by=self.request.user,
+            data=form.model_data(),
+            expected_version=form.expected_version,
+        )
+
+    def success_message(self, task):
+        return _("Task “%(task)s” saved.") % {"task": task}
+
+    def success_url_for(self, task):
+        return _task_url(task)
 
 
 class TaskDeleteView(TaskDetailView):

@@ -15,6 +15,7 @@ from pmo.core.locking import StaleObjectError
 from pmo.core.mixins import (
     CsvExportMixin,
     OptimisticLockFormMixin,
+    ServiceFormMixin,
     SortableListMixin,
     apply_form_errors,
 )
@@ -91,7 +92,7 @@ class ScopeEditMixin(ScopeAreaMixin):
         return item
 
 
-class ScopeItemFormView(ScopeEditMixin, OptimisticLockFormMixin, FormView):
+class ScopeItemFormView(ScopeEditMixin, ServiceFormMixin, FormView):
     form_class = ScopeItemForm
     template_name = "projects/scope/scope_item_form.html"
     page_label = gettext_lazy("New scope item")
@@ -114,17 +115,11 @@ class ScopeItemFormView(ScopeEditMixin, OptimisticLockFormMixin, FormView):
             project=self.project, by=self.request.user, data=form.model_data()
         )
 
-    def form_valid(self, form):
-        try:
-            item = self.save(form)
-        except StaleObjectError as error:
-            return self.handle_stale(form, error)
-        except ValidationError as error:
-            apply_form_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Scope item saved."))
-        anchor = "#in-scope" if item.in_scope else "#out-of-scope"
-        return HttpResponseRedirect(self.area_url() + anchor)
+    def success_message(self, item):
+        return _("Scope item saved.")
+
+    def success_url_for(self, item):
+        return self.area_url() + ("#in-scope" if item.in_scope else "#out-of-scope")
 
 
 class ScopeItemCreateView(ScopeItemFormView):
@@ -195,7 +190,7 @@ def _get_deliverable(project, pk) -> Deliverable:
     return deliverable
 
 
-class DeliverableFormView(ScopeEditMixin, OptimisticLockFormMixin, FormView):
+class DeliverableFormView(ScopeEditMixin, ServiceFormMixin, FormView):
     form_class = DeliverableForm
     template_name = "projects/scope/deliverable_form.html"
     page_label = gettext_lazy("New deliverable")
@@ -218,18 +213,11 @@ class DeliverableFormView(ScopeEditMixin, OptimisticLockFormMixin, FormView):
             project=self.project, by=self.request.user, data=form.model_data()
         )
 
-    def form_valid(self, form):
-        try:
-            deliverable = self.save(form)
-        except StaleObjectError as error:
-            return self.handle_stale(form, error)
-        except ValidationError as error:
-            apply_form_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request, _("Deliverable “%(name)s” saved.") % {"name": deliverable.name}
-        )
-        return HttpResponseRedirect(self.area_url() + "#deliverables")
+    def success_message(self, deliverable):
+        return _("Deliverable “%(name)s” saved.") % {"name": deliverable.name}
+
+    def success_url_for(self, deliverable):
+        return self.area_url() + "#deliverables"
 
 
 class DeliverableCreateView(DeliverableFormView):
