@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("pmo.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("projects.urls")),
+    path("", include("risks.urls")),
     path("admin/", admin.site.urls),
 ]
 

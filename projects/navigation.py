@@ -12,4 +12,5 @@ PROJECT_AREAS = [
     ("budget", _("Budget"), "projects:budget"),
     ("gates", _("Stage gates"), "projects:gates"),
     ("reports", _("Status reports"), "projects:reports"),
+    ("risks", _("Risks"), "risks:project_register"),
 ]

@@ -34,6 +34,7 @@ DATA_MIGRATIONS = [
     ("pmo.core.migrations.0002_role_groups", "create_groups"),
     ("pmo.core.migrations.0003_prune_task_runs_schedule", "seed_schedule"),
     ("projects.demo_gates", "create_default_criteria"),
+    ("risks.defaults", "create_defaults"),
 ]
 
 
@@ -61,8 +62,12 @@ def _data_migration_rows(request):
 
     from pmo.core import roles
 
-    if Group.objects.filter(name__in=roles.ALL).count() == len(roles.ALL) and (
-        PeriodicTask.objects.exists()
+    from risks.models import ScoreBand
+
+    if (
+        Group.objects.filter(name__in=roles.ALL).count() == len(roles.ALL)
+        and PeriodicTask.objects.exists()
+        and ScoreBand.objects.exists()
     ):
         return
     for module, function in DATA_MIGRATIONS:

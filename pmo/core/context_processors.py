@@ -11,12 +11,15 @@ AREAS = [
     ("projects", _("Projects"), "projects:project_list", ("project", "my_projects", "membership")),
     ("milestones", _("My milestones"), "projects:my_milestones", ("my_milestones",)),
     ("methodology", _("Methodology"), "projects:methodology", ("methodology", "gate_criteria")),
+    ("risks", _("Risks"), "risks:home", ()),
 ]
 
 
 def _current_area(request) -> str:
     match = getattr(request, "resolver_match", None)
     url_name = (match.url_name or "") if match else ""
+    if match and match.namespace == "risks":
+        return "risks"
     for key, _label, _url, prefixes in AREAS:
         if url_name.startswith(prefixes):
             return key

@@ -1,0 +1,3 @@
+"""Routes: config (see risks/urls/__init__.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Routes: exchange (see risks/urls/__init__.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Routes: heatmap (see risks/urls/__init__.py)."""
+
+urlpatterns = []

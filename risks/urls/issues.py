@@ -1,0 +1,3 @@
+"""Routes: issues (see risks/urls/__init__.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Routes: register (see risks/urls/__init__.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Routes: reviews (see risks/urls/__init__.py)."""
+
+urlpatterns = []

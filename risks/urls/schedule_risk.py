@@ -1,0 +1,3 @@
+"""Routes: schedule_risk (see risks/urls/__init__.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Routes: sessions (see risks/urls/__init__.py)."""
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""Thin views over the risk services and selectors, one module per area."""
