@@ -61,7 +61,6 @@ def _data_migration_rows(request):
     from django_celery_beat.models import PeriodicTask
 
     from pmo.core import roles
-
     from risks.models import ScoreBand
 
     if (

@@ -2,6 +2,7 @@
 
 from risks.models.issues import Issue, IssueSeverity, IssueStatus
 from risks.models.matrix import Axis, MatrixLevel, RiskAppetite, RiskCategory, ScoreBand
+from risks.models.reviews import RiskReview
 from risks.models.risk import (
     Action,
     ActionStatus,
@@ -10,7 +11,6 @@ from risks.models.risk import (
     RiskStatus,
     Strategy,
 )
-from risks.models.reviews import RiskReview
 from risks.models.sessions import IdentificationMethod, IdentificationSession
 
 __all__ = [
