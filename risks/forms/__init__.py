@@ -1,0 +1,1 @@
+"""Forms of the risks app, one module per area."""
