@@ -1,18 +1,25 @@
-"""Writes to risks: add one to a register (directly, or proposed for triage).
+"""Writes to risks: add one to a register (directly, or proposed for triage), edit its
+description, assess it, plan its response, change its status, close and reopen it.
 
-Edits, assessment, responses, closing and reopening are added here by the register area.
-Every write validates with ``full_clean()``, records who did it in the history, and
-applies ``rules.apply_rules`` (review date, escalation).
+Who may write (``risks.access``): register managers change anything; a risk's owner
+assesses it, plans its response and moves its status; other team members only propose.
+A closed or rejected risk is reopened before it changes again, and a closed project's
+register stays as it was. Every write validates with ``full_clean()``, goes through
+``pmo.core.locking`` (optimistic lock, history with a reason) and applies
+``rules.apply_rules`` (review date, escalation).
 """
+
+import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pmo.core.locking import create_versioned
+from pmo.core.locking import create_versioned, save_versioned
 from risks import access
-from risks.models import Risk, RiskStatus
-from risks.registers import Register
+from risks.models import Risk, RiskStatus, Strategy
+from risks.registers import Register, register_of
 from risks.selectors.matrix import load_matrix
 from risks.services import rules
 from risks.services.numbering import RISK_LETTER, next_reference
@@ -113,8 +120,15 @@ def risk_create(*, register: Register, by, data: dict, proposed: bool = False) -
     elif not data.get("status") or data["status"] == RiskStatus.PROPOSED:
         assessed = data.get("inherent_probability") and data.get("inherent_impact")
         data["status"] = RiskStatus.ASSESSED if assessed else RiskStatus.IDENTIFIED
-    data.setdefault("currency", register.default_currency)
+        if data.get("strategy") and data["strategy"] != Strategy.ACCEPT:
+            data["status"] = RiskStatus.RESPONDING
+    if not data.get("currency"):
+        data["currency"] = register.default_currency
     risk = Risk(**register.scope_kwargs(), **data)
+    if risk.status != RiskStatus.PROPOSED:
+        problem = status_problem(risk, risk.status)
+        if problem:
+            raise ValidationError({"status": problem})
     validate_owner(register, risk.owner)
     validate_links(register, **links)
     risk.number, risk.reference = 0, "pending"
@@ -126,3 +140,285 @@ def risk_create(*, register: Register, by, data: dict, proposed: bool = False) -
         if rows:
             getattr(risk, name).set(rows)
     return risk
+
+
+# --- Changing a risk ---------------------------------------------------------------------
+# What each write may set. Links (tasks, milestones) go with the description.
+UPDATE_FIELDS = (
+    "title",
+    "cause",
+    "event",
+    "effect",
+    "category",
+    "kind",
+    "owner",
+    "proximity_date",
+    "triggers",
+)
+ASSESS_FIELDS = (
+    "inherent_probability",
+    "inherent_impact",
+    "residual_probability",
+    "residual_impact",
+    "cost_impact",
+    "currency",
+    "schedule_impact_days",
+)
+RESPONSE_FIELDS = ("strategy", "response_summary", "contingency_plan", "fallback_plan")
+REASON_MAX_LENGTH = Risk._meta.get_field("closure_reason").max_length
+
+# Statuses a person sets with ``risk_set_status``; the others have their own way in.
+SETTABLE_STATUSES = (
+    RiskStatus.IDENTIFIED,
+    RiskStatus.ASSESSED,
+    RiskStatus.RESPONDING,
+    RiskStatus.MONITORING,
+    RiskStatus.CLOSED,
+)
+
+
+def status_problem(risk: Risk, status: str) -> str | None:
+    """Why ``risk`` cannot have ``status`` as it stands, or None when it can."""
+    assessed = risk.inherent_probability is not None and risk.inherent_impact is not None
+    if status in (RiskStatus.ASSESSED, RiskStatus.MONITORING) and not assessed:
+        return _("Assess its probability and impact first.")
+    if status == RiskStatus.RESPONDING and not risk.strategy:
+        return _("Choose a response strategy first.")
+    return None
+
+
+def allowed_statuses(risk: Risk) -> list[str]:
+    """The statuses the quick status change offers for ``risk`` (its own first)."""
+    if risk.is_final or risk.status == RiskStatus.PROPOSED:
+        return []
+    return [s for s in SETTABLE_STATUSES if s != risk.status and not status_problem(risk, s)]
+
+
+def _ensure_changeable(risk: Risk) -> Register:
+    """The register must be open and the risk neither closed nor rejected."""
+    register = register_of(risk)
+    ensure_register_open(register)
+    if risk.is_final:
+        raise ValidationError(
+            _("%(ref)s is %(status)s: reopen it first if it needs to change.")
+            % {"ref": risk.reference, "status": risk.get_status_display().lower()}
+        )
+    return register
+
+
+def _require_update(by, risk: Risk) -> Register:
+    register = register_of(risk)
+    if not access.can_update(by, risk, register=register):
+        raise PermissionDenied
+    return register
+
+
+def _clean_reason(reason: str | None, *, field: str, required: bool, message: str = "") -> str:
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise ValidationError({field: message or _("Give a reason; it is kept in the history.")})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {
+                field: _("Keep it under %(max)d characters (it has %(n)d).")
+                % {"max": REASON_MAX_LENGTH, "n": len(reason)}
+            }
+        )
+    return reason
+
+
+def _split(data: dict, allowed: tuple[str, ...], links: tuple[str, ...] = ()) -> tuple:
+    data = dict(data)
+    reason = data.pop("reason", "") or ""
+    m2m = {name: data.pop(name) for name in links if name in data}
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValueError(f"Not settable here: {sorted(unknown)}")
+    return data, m2m, reason
+
+
+def _save(risk: Risk, *, by, expected_version: int, reason: str) -> Risk:
+    """Apply the rules (review date, escalation), then save with the lock and history."""
+    rules.apply_rules(risk, matrix=load_matrix())
+    return save_versioned(instance=risk, expected_version=expected_version, by=by, reason=reason)
+
+
+@transaction.atomic
+def risk_update(*, risk: Risk, by, data: dict, expected_version: int) -> Risk:
+    """Edit what the risk is: its statement, category, type, owner, proximity, triggers
+    and links (``tasks``, ``milestones``). Register managers only; ``data`` may carry a
+    ``reason`` kept in the history."""
+    register = register_of(risk)
+    if not access.can_manage_register(by, register):
+        raise PermissionDenied
+    _ensure_changeable(risk)
+    fields, links, reason = _split(data, UPDATE_FIELDS, M2M_FIELDS)
+    new_kind = fields.get("kind", risk.kind)
+    if risk.strategy and risk.strategy not in Strategy.for_kind(new_kind):
+        raise ValidationError(
+            {
+                "kind": _(
+                    "Its response strategy (%(strategy)s) does not suit this type: "
+                    "change the response first."
+                )
+                % {"strategy": Strategy(risk.strategy).label}
+            }
+        )
+    for name, value in fields.items():
+        setattr(risk, name, value)
+    if "title" in fields and not (risk.title or "").strip():
+        raise ValidationError({"title": _("Give the risk a title.")})
+    validate_owner(register, risk.owner)
+    links = {name: list(rows or ()) for name, rows in links.items()}
+    validate_links(register, **links)
+    _save(risk, by=by, expected_version=expected_version, reason=reason or _("Risk edited"))
+    for name, rows in links.items():
+        getattr(risk, name).set(rows)
+    return risk
+
+
+@transaction.atomic
+def risk_assess(*, risk: Risk, by, data: dict, expected_version: int) -> Risk:
+    """Record the inherent and residual probability and impact, and the impact in money
+    and schedule days. An identified risk becomes assessed."""
+    _require_update(by, risk)
+    _ensure_changeable(risk)
+    fields, _links, reason = _split(data, ASSESS_FIELDS)
+    for name, value in fields.items():
+        setattr(risk, name, value)
+    errors = {}
+    if risk.inherent_probability is None or risk.inherent_impact is None:
+        errors["inherent_probability"] = _(
+            "Give the inherent probability and impact: they are the assessment."
+        )
+    if risk.cost_impact is not None and risk.cost_impact < 0:
+        errors["cost_impact"] = _("The cost impact cannot be negative.")
+    if "currency" in fields:
+        risk.currency = (risk.currency or "").strip().upper() or register_of(risk).default_currency
+        if not re.fullmatch(r"[A-Z]{3}", risk.currency):
+            errors["currency"] = _("Use a three-letter ISO 4217 code such as EUR.")
+    if errors:
+        raise ValidationError(errors)
+    if risk.status == RiskStatus.IDENTIFIED:
+        risk.status = RiskStatus.ASSESSED
+    return _save(risk, by=by, expected_version=expected_version, reason=reason or _("Assessed"))
+
+
+@transaction.atomic
+def risk_set_response(*, risk: Risk, by, data: dict, expected_version: int) -> Risk:
+    """Plan the response: a strategy that suits the type, the response, the contingency
+    and fallback plans. Choosing a strategy other than *accept* starts the response."""
+    _require_update(by, risk)
+    _ensure_changeable(risk)
+    fields, _links, reason = _split(data, RESPONSE_FIELDS)
+    for name, value in fields.items():
+        setattr(risk, name, value)
+    if risk.strategy and risk.strategy not in Strategy.for_kind(risk.kind):
+        raise ValidationError(
+            {
+                "strategy": _("%(strategy)s is not a strategy for a %(kind)s.")
+                % {
+                    "strategy": Strategy(risk.strategy).label,
+                    "kind": risk.get_kind_display().lower(),
+                }
+            }
+        )
+    if (
+        risk.strategy
+        and risk.strategy != Strategy.ACCEPT
+        and risk.status in (RiskStatus.IDENTIFIED, RiskStatus.ASSESSED)
+    ):
+        risk.status = RiskStatus.RESPONDING
+    return _save(
+        risk, by=by, expected_version=expected_version, reason=reason or _("Response planned")
+    )
+
+
+@transaction.atomic
+def risk_set_status(*, risk: Risk, by, status: str, comment: str, expected_version: int) -> Risk:
+    """Move the risk along its life: identified, assessed, responding, monitoring, closed.
+
+    *Occurred* is recorded by raising an issue from the risk, *proposed* and *rejected*
+    belong to triage, and a closed risk is reopened with ``risk_reopen``.
+    """
+    _require_update(by, risk)
+    _ensure_changeable(risk)
+    if status == RiskStatus.CLOSED:
+        return _close(
+            risk, by=by, reason=comment, expected_version=expected_version, field="comment"
+        )
+    if status == RiskStatus.OCCURRED:
+        raise ValidationError(
+            {
+                "status": _(
+                    "Use “Record that it occurred” on the risk's page: it raises an issue "
+                    "linked to this risk."
+                )
+            }
+        )
+    if status not in SETTABLE_STATUSES:
+        raise ValidationError(
+            {"status": _("Proposed and rejected risks are decided in triage, not here.")}
+        )
+    if risk.status == RiskStatus.PROPOSED:
+        raise ValidationError(
+            {"status": _("This risk is still proposed: accept or reject it in triage first.")}
+        )
+    if status == risk.status:
+        raise ValidationError({"status": _("The risk already has this status.")})
+    problem = status_problem(risk, status)
+    if problem:
+        raise ValidationError({"status": problem})
+    comment = _clean_reason(comment, field="comment", required=False)
+    old = risk.get_status_display()
+    risk.status = status
+    reason = comment or _("Status: %(old)s → %(new)s") % {
+        "old": old,
+        "new": risk.get_status_display(),
+    }
+    return _save(risk, by=by, expected_version=expected_version, reason=reason)
+
+
+def _close(risk: Risk, *, by, reason: str, expected_version: int, field: str) -> Risk:
+    if risk.status == RiskStatus.PROPOSED:
+        raise ValidationError(
+            _("A proposed risk is accepted or rejected in triage; it cannot be closed.")
+        )
+    reason = _clean_reason(
+        reason,
+        field=field,
+        required=True,
+        message=_("Say why the risk is closed (it passed, was avoided, ...)."),
+    )
+    risk.status = RiskStatus.CLOSED
+    risk.closed_on = timezone.localdate()
+    risk.closure_reason = reason
+    return _save(risk, by=by, expected_version=expected_version, reason=reason)
+
+
+@transaction.atomic
+def risk_close(*, risk: Risk, by, reason: str, expected_version: int) -> Risk:
+    """Close the risk (it can no longer happen, or was dealt with), with the reason."""
+    _require_update(by, risk)
+    _ensure_changeable(risk)
+    return _close(risk, by=by, reason=reason, expected_version=expected_version, field="reason")
+
+
+@transaction.atomic
+def risk_reopen(*, risk: Risk, by, reason: str, expected_version: int) -> Risk:
+    """Bring a closed or rejected risk back into play, assessed if it had an assessment."""
+    _require_update(by, risk)
+    ensure_register_open(register_of(risk))
+    if not risk.is_final:
+        raise ValidationError(
+            _("%(ref)s is %(status)s, not closed: there is nothing to reopen.")
+            % {"ref": risk.reference, "status": risk.get_status_display().lower()}
+        )
+    reason = _clean_reason(
+        reason, field="reason", required=True, message=_("Say why the risk is reopened.")
+    )
+    assessed = status_problem(risk, RiskStatus.ASSESSED) is None
+    risk.status = RiskStatus.ASSESSED if assessed else RiskStatus.IDENTIFIED
+    risk.closed_on = None
+    risk.closure_reason = ""
+    return _save(risk, by=by, expected_version=expected_version, reason=reason)
