@@ -1,3 +1,9 @@
 """Routes: heatmap (see risks/urls/__init__.py)."""
 
-urlpatterns = []
+from risks.urls.kinds import register_paths
+from risks.views.heatmap import HeatmapCellView, HeatmapView
+
+urlpatterns = [
+    *register_paths("risks/heatmap/", HeatmapView.as_view(), "heatmap"),
+    *register_paths("risks/heatmap/cell/", HeatmapCellView.as_view(), "heatmap_cell"),
+]
