@@ -199,6 +199,7 @@ class BreakdownRow:
     exposure: int = 0
     emv: dict[str, Decimal] = field(default_factory=dict)
     is_own: bool = False  # the register the page is about (its own risks)
+    counts: list[int] = field(default_factory=list)  # per band, in the matrix's order
 
     @property
     def url(self) -> str:
@@ -277,6 +278,8 @@ def register_breakdown(register: Register, user, matrix: scoring.MatrixSpec) -> 
         .annotate(n=Count("pk"), exposure=Sum("current_score"), emv=Sum("row_emv"))
     )
     rows, totals = breakdown_from_groups(groups, own=register)
+    for row in [*rows, totals]:
+        row.counts = row.band_counts(matrix.bands)
     scope = (
         Project.objects.filter(program=register.obj)
         if register.kind == "program"
