@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from pmo.core import policy, roles
@@ -122,10 +121,7 @@ class RegisterSummary:
 
     @property
     def url(self) -> str:
-        try:
-            return self.register.url("register")
-        except NoReverseMatch:  # until the register area adds its list page
-            return self.register.url("reviews_due")
+        return self.register.url("register")
 
 
 def _grouped_counts(qs: QuerySet, key, critical_from: int | None) -> dict[int, tuple[int, int]]:

@@ -5,7 +5,7 @@ import copy
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,19 +27,8 @@ DEFAULT_TREND_WEEKS = 26
 HOME_PAGE_SIZE = 10
 
 
-def _url_or_none(name: str, **kwargs) -> str | None:
-    """A page of another area, or None while that area has not added it yet."""
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return None
-
-
 def risk_url(risk) -> str:
-    """The risk's page (the review page until the register area adds the detail page)."""
-    return _url_or_none("risks:risk_detail", ref=risk.reference) or reverse(
-        "risks:risk_review", kwargs={"ref": risk.reference}
-    )
+    return reverse("risks:risk_detail", kwargs={"ref": risk.reference})
 
 
 def _decorate(rows, matrix, today):
@@ -88,7 +77,7 @@ class RiskReviewView(RowMixin, ServiceFormMixin, FormView):
             blocked=services.not_reviewable_message(risk),
             recent_reviews=list(risk.reviews.select_related("reviewed_by")[:5]),
             risk_url=risk_url(risk),
-            occurred_url=_url_or_none("risks:issue_from_risk", ref=risk.reference),
+            occurred_url=reverse("risks:issue_from_risk", kwargs={"ref": risk.reference}),
         )
         return context
 
@@ -276,7 +265,9 @@ class RisksHomeView(BreadcrumbsMixin, TemplateView):
                     action.url = risk_url(action.risk)
                 else:
                     action.target = action.issue
-                    action.url = _url_or_none("risks:issue_detail", ref=action.issue.reference)
+                    action.url = reverse(
+                        "risks:issue_detail", kwargs={"ref": action.issue.reference}
+                    )
             return rows
 
         context.update(
