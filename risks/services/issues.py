@@ -208,7 +208,7 @@ def issue_initial_from_risk(risk: Risk, *, matrix=None) -> dict:
         "title": risk.title,
         "description": issue_description_from_risk(risk),
         "severity": severity_for_risk(risk, matrix),
-        "owner": risk.owner_id,
+        "owner": risk.owner,
         "raised_on": timezone.localdate(),
     }
 
