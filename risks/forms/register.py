@@ -217,6 +217,8 @@ class RiskCreateForm(_RegisterFormMixin, forms.ModelForm):
                 "residual_impact": Axis.IMPACT,
             },
         )
+        # The status follows from the assessment and response unless chosen.
+        self.initial["status"] = ""
         self.fields["identified_in"].queryset = IdentificationSession.objects.filter(
             register.owner_q()
         ).order_by("-held_on", "-pk")
@@ -509,17 +511,20 @@ class RiskRegisterFilter(django_filters.FilterSet):
     category = django_filters.ModelChoiceFilter(
         label=_("Category"), queryset=RiskCategory.objects.none(), to_field_name="code"
     )
-    kind = django_filters.ChoiceFilter(label=_("Type"), choices=RiskKind.choices)
+    kind = django_filters.ChoiceFilter(
+        label=_("Type"), choices=RiskKind.choices, empty_label=_("Any")
+    )
     owner = django_filters.ModelChoiceFilter(
         label=_("Owner"),
         queryset=get_user_model().objects.none(),
         to_field_name="username",
     )
-    band = django_filters.ChoiceFilter(label=_("Band"), method="filter_band")
+    band = django_filters.ChoiceFilter(label=_("Band"), method="filter_band", empty_label=_("Any"))
     above = django_filters.ChoiceFilter(
         label=_("Appetite"),
         choices=[("yes", _("Above appetite"))],
         method="filter_above",
+        empty_label=_("Any"),
     )
 
     class Meta:
@@ -555,14 +560,10 @@ class RiskRegisterFilter(django_filters.FilterSet):
     @property
     def form(self):
         form = super().form
-        for name, field in form.fields.items():
+        for field in form.fields.values():
             is_select = isinstance(field.widget, forms.Select)
-            if name == "status":
-                pass
-            elif isinstance(field, forms.ModelChoiceField):
+            if isinstance(field, forms.ModelChoiceField):
                 field.empty_label = _("Any")
-            elif isinstance(field, forms.ChoiceField):
-                field.choices = [("", _("Any")), *[c for c in field.choices if c[0] != ""]]
             field.widget.attrs["class"] = (
                 "form-select form-select-sm" if is_select else "form-control form-control-sm"
             )

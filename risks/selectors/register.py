@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 from pmo.core import policy, roles
 from risks import access, scoring
 from risks.models import Risk, RiskAppetite, RiskKind, RiskStatus
-from risks.registers import Register
+from risks.registers import Register, register_of
 
 # Joined on every row of a register table (owner, category, which register it is in).
 ROW_RELATED = ("owner", "category", "project", "program", "portfolio", "escalated_to")
@@ -257,6 +257,7 @@ def decorate_rows(rows: list[Risk], *, user, register: Register, matrix, can_man
 
 
 def decorate_row(row: Risk, *, user, matrix, can_manage: bool) -> Risk:
+    row.register_url = register_of(row).url("register")
     row.inherent_badge = badge_for(row.inherent_score, matrix)
     row.current_badge = badge_for(row.current_score, matrix)
     row.status_class = STATUS_CLASSES.get(row.status, "text-bg-secondary")

@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView
 
 from pmo.core.history import history_for
@@ -371,7 +372,7 @@ class RiskAssessView(RiskFormView):
         matrix = load_matrix()
         context.update(
             matrix=matrix,
-            grid=_matrix_grid(matrix),
+            grid=_matrix_grid(matrix, self.row),
             bands=list(selectors.band_badges(matrix).values()),
         )
         return context
@@ -391,14 +392,25 @@ class RiskAssessView(RiskFormView):
         }
 
 
-def _matrix_grid(matrix) -> list[dict]:
-    """The 5 x 5 matrix as rows (probability 5 at the top) of coloured score cells."""
+def _matrix_grid(matrix, risk) -> list[dict]:
+    """The 5 x 5 matrix as rows (probability 5 at the top) of coloured score cells, with
+    the cells where the risk stands now (as saved) marked."""
+    inherent = (risk.inherent_probability, risk.inherent_impact)
+    residual = (risk.residual_probability, risk.residual_impact)
     rows = []
     for p_level in reversed(matrix.probability):
         cells = []
         for i_level in matrix.impact:
             score = p_level.value * i_level.value
-            cells.append({"score": score, "badge": selectors.badge_for(score, matrix)})
+            cell = (p_level.value, i_level.value)
+            cells.append(
+                {
+                    "score": score,
+                    "badge": selectors.badge_for(score, matrix),
+                    "inherent": cell == inherent,
+                    "residual": cell == residual,
+                }
+            )
         rows.append({"level": p_level, "cells": cells})
     return rows
 
@@ -427,6 +439,10 @@ class RiskResponseView(RiskFormView):
 class _ReasonFormView(RiskFormView):
     template_name = "risks/register/reason.html"
     row_action = access.UPDATE
+    submit_label = ""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(submit_label=self.submit_label, **kwargs)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -437,6 +453,7 @@ class _ReasonFormView(RiskFormView):
 
 class RiskCloseView(_ReasonFormView):
     form_class = RiskCloseForm
+    submit_label = gettext_lazy("Close the risk")
 
     @property
     def page_title(self):
@@ -456,6 +473,7 @@ class RiskCloseView(_ReasonFormView):
 
 class RiskReopenView(_ReasonFormView):
     form_class = RiskReopenForm
+    submit_label = gettext_lazy("Reopen the risk")
 
     @property
     def page_title(self):
