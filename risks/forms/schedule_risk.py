@@ -52,6 +52,10 @@ class ScheduleRiskForm(forms.Form):
         min_value=MIN_ITERATIONS,
         max_value=MAX_ITERATIONS,
         help_text=_("From 1,000 to 50,000. More iterations give steadier percentiles."),
+        error_messages={
+            "min_value": _("Give from 1,000 to 50,000 iterations."),
+            "max_value": _("Give from 1,000 to 50,000 iterations."),
+        },
     )
     seed = WholeNumberField(
         label=_("Seed"),
@@ -59,6 +63,10 @@ class ScheduleRiskForm(forms.Form):
         min_value=0,
         max_value=MAX_SEED,
         help_text=_("The same seed gives the same results; change it to draw other samples."),
+        error_messages={
+            "min_value": _("Give a whole number from 0 to 4,294,967,295."),
+            "max_value": _("Give a whole number from 0 to 4,294,967,295."),
+        },
     )
     distribution = forms.ChoiceField(
         label=_("Distribution"),

@@ -134,7 +134,7 @@ def test_seed_iterations_and_distribution_reach_the_engine(client, pm, project):
     assert (result.iterations, result.seed, result.distribution) == (2000, 7, "pert")
     expected = engine_result(task, iterations=2000, seed=7, distribution="pert")
     assert response.context["finish"] == expected.finish
-    assert b"2000 iterations, seed 7" in response.content
+    assert b"2,000 iterations, seed 7" in response.content
     # Reproducible: the same settings, the same answer.
     again = client.get(analysis_url(project, iterations=2000, seed=7, distribution="pert"))
     assert again.context["finish"] == response.context["finish"]
@@ -268,10 +268,11 @@ def test_criticality_lists_the_dominant_task_first_with_its_float(client, pm, pr
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
-        ({"iterations": "999"}, "iterations", "greater than or equal to 1000"),
-        ({"iterations": "50001"}, "iterations", "less than or equal to 50000"),
+        ({"iterations": "999"}, "iterations", "Give from 1,000 to 50,000 iterations."),
+        ({"iterations": "50001"}, "iterations", "Give from 1,000 to 50,000 iterations."),
         ({"iterations": "many"}, "iterations", "Enter a whole number."),
-        ({"seed": "-1"}, "seed", "greater than or equal to 0"),
+        ({"seed": "-1"}, "seed", "Give a whole number from 0 to 4,294,967,295."),
+        ({"seed": "4294967296"}, "seed", "Give a whole number from 0 to 4,294,967,295."),
         ({"seed": "1.5"}, "seed", "Enter a whole number."),
         ({"distribution": "normal"}, "distribution", "Choose triangular or PERT"),
     ],
