@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pmo.core.locking import create_versioned, save_versioned
-from risks import access
+from risks import access, scoring
 from risks.models import Risk, RiskStatus, Strategy
 from risks.registers import Register, register_of
 from risks.selectors.matrix import load_matrix
@@ -239,6 +239,7 @@ def _split(data: dict, allowed: tuple[str, ...], links: tuple[str, ...] = ()) ->
 
 def _save(risk: Risk, *, by, expected_version: int, reason: str) -> Risk:
     """Apply the rules (review date, escalation), then save with the lock and history."""
+    risk.full_clean()  # levels inside the matrix before the rules score them
     rules.apply_rules(risk, matrix=load_matrix())
     return save_versioned(instance=risk, expected_version=expected_version, by=by, reason=reason)
 
@@ -287,6 +288,14 @@ def risk_assess(*, risk: Risk, by, data: dict, expected_version: int) -> Risk:
     for name, value in fields.items():
         setattr(risk, name, value)
     errors = {}
+    for name in ASSESS_FIELDS[:4]:
+        value = getattr(risk, name)
+        if value is not None and value not in scoring.LEVELS:
+            errors[name] = _("Choose a level of the matrix (1 to 5), not %(value)s.") % {
+                "value": value
+            }
+    if errors:
+        raise ValidationError(errors)
     if risk.inherent_probability is None or risk.inherent_impact is None:
         errors["inherent_probability"] = _(
             "Give the inherent probability and impact: they are the assessment."
