@@ -317,6 +317,7 @@ class SessionBulkView(SessionMixin, TemplateView):
         formset = context["formset"]
         mark_invalid(formset.forms)
         context.update(
+            rows_with_errors=sum(1 for f in formset.forms if f.is_bound and f.errors),
             max_rows=MAX_ROWS,
             can_add_rows=formset.total_form_count() < MAX_ROWS,
             more_rows=MORE_ROWS,
