@@ -243,6 +243,9 @@ def exposure_figure(points: Sequence[ExposurePoint], bands: Sequence[scoring.Ban
                 "title": {"text": _("Exposure")},
                 "overlaying": "y",
                 "side": "right",
+                # Own round ticks, not the left axis' grid (whose values would be odd here).
+                "tickmode": "auto",
+                "nticks": 6,
                 "rangemode": "tozero",
                 "showgrid": False,
                 "automargin": True,

@@ -88,11 +88,11 @@ class ReviewForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Row(
-                Column("reviewed_on", css_class="col-md-3"),
-                Column("probability", css_class="col-md-5"),
-                Column("impact", css_class="col-md-4"),
+                Column("reviewed_on", css_class="col-md-4"),
+                Column("status", css_class="col-md-4"),
             ),
-            Row(Column("status", css_class="col-md-4")),
+            Field("probability"),
+            Field("impact"),
             Field("comment"),
             "version",
         )
