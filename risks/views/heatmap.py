@@ -161,7 +161,6 @@ class HeatmapView(RegisterMixin, TemplateView):
             cell_url=cell_url,
             top_risks=top,
             top_figure=top_risks_figure(top_bars(top, matrix)) if top else None,
-            top_limit=selectors.TOP_LIMIT,
             breakdown=(
                 selectors.register_breakdown(register, user, matrix)
                 if register.kind != "project"

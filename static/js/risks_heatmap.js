@@ -70,6 +70,33 @@
     });
   }
 
+  // Outline the listed cell in its data table, so the list and the map are easy to match.
+  function markSelected(root) {
+    var section = root.querySelector ? root.querySelector("[data-cell]") : null;
+    Array.prototype.forEach.call(document.querySelectorAll(".risk-cell-selected"), function (td) {
+      td.classList.remove("risk-cell-selected");
+      td.style.outline = "";
+      td.removeAttribute("aria-current");
+    });
+    if (!section) {
+      return;
+    }
+    var td = document.querySelector('[data-testid="cell-' + section.getAttribute("data-cell") + '"]');
+    if (td) {
+      td.classList.add("risk-cell-selected");
+      td.style.outline = "3px solid #212529";
+      td.style.outlineOffset = "-3px";
+      td.setAttribute("aria-current", "true");
+    }
+  }
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    if (target && target.id === "heatmap-cell") {
+      markSelected(target);
+    }
+  });
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () {
       bindAll(document);
