@@ -29,3 +29,13 @@ ROUTES = {
     "risks:category_edit": (_category, PMO_ONLY),
     "risks:portfolio_appetite": ({"code": "DIGITAL"}, READ),
 }
+
+for _kind, _code in (("project", "PRJ-0042"), ("program", "CX"), ("portfolio", "DIGITAL")):
+    ROUTES[f"risks:{_kind}_export"] = ({"code": _code}, READ)
+    ROUTES[f"risks:{_kind}_import"] = (
+        {"code": _code},
+        MANAGE_PORTFOLIO if _kind == "portfolio" else MANAGE,
+    )
+
+# POST only (a GET answers 405): the confirmation of a previewed import.
+NOT_IN_TABLE = {f"risks:{kind}_import_confirm" for kind in ("project", "program", "portfolio")}
