@@ -9,6 +9,7 @@ from projects.forms.core import DateInput, VersionedModelForm, VersionField
 from risks.models import Action, ActionStatus
 from risks.registers import Register
 from risks.selectors.actions import owner_choices
+from risks.services.actions import NEGATIVE_COST, REQUIRED_MESSAGES
 
 
 class ActionForm(VersionedModelForm):
@@ -33,9 +34,11 @@ class ActionForm(VersionedModelForm):
     def __init__(self, *args, register: Register, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owner_choices(register)
-        # Required by the service, which says why; the form keeps the input on refusal.
-        for name in ("description", "owner", "due_date", "currency"):
-            self.fields[name].required = False
+        # The same messages as the service, so every problem shows at once by its field.
+        for name, message in REQUIRED_MESSAGES.items():
+            self.fields[name].required = True
+            self.fields[name].error_messages["required"] = message
+        self.fields["currency"].required = False  # empty: the register's currency
         if not self.instance.pk:
             self.fields["currency"].initial = register.default_currency
         self.helper = FormHelper()
@@ -57,6 +60,12 @@ class ActionForm(VersionedModelForm):
             "note",
             "version",
         )
+
+    def clean_cost(self):
+        cost = self.cleaned_data.get("cost")
+        if cost is not None and cost < 0:
+            raise forms.ValidationError(NEGATIVE_COST)
+        return cost
 
     def clean_currency(self):
         return (self.cleaned_data.get("currency") or "").strip().upper()

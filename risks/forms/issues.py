@@ -16,7 +16,10 @@ from risks.selectors.issues import STATUS_ALL, STATUS_OPEN
 from risks.services.issues import (
     EDITABLE_STATUSES,
     NOTE_MAX_LENGTH,
+    OWNER_REQUIRED,
+    RAISED_REQUIRED,
     RESOLUTION_MAX_LENGTH,
+    date_errors,
     escalation_candidates,
 )
 
@@ -49,8 +52,10 @@ class IssueForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.register = register
         self.fields["owner"].queryset = owner_choices(register)
-        self.fields["owner"].required = False  # the service says why it is needed
-        self.fields["raised_on"].required = False
+        # The same messages as the service, so every problem shows at once by its field.
+        self.fields["owner"].error_messages["required"] = OWNER_REQUIRED
+        self.fields["raised_on"].required = True
+        self.fields["raised_on"].error_messages["required"] = RAISED_REQUIRED
         editing = bool(self.instance.pk)
         if editing:
             allowed = list(EDITABLE_STATUSES)
@@ -88,6 +93,13 @@ class IssueForm(VersionedModelForm):
             ),
             "version",
         )
+
+    def clean(self):
+        data = super().clean()
+        for field, messages in date_errors(data.get("raised_on"), data.get("due_date")).items():
+            if field not in self.errors:
+                self.add_error(field, messages)
+        return data
 
     def model_data(self) -> dict:
         data = super().model_data()

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pmo.core.locking import create_versioned, save_versioned
 from risks import access
@@ -27,6 +28,13 @@ from risks.services.risks import ensure_register_open, validate_owner
 
 FIELDS = ("description", "owner", "due_date", "cost", "currency", "status", "note")
 CURRENCY_RE = re.compile(r"[A-Z]{3}")
+# Shared with the form, so the message is the same whichever refuses first.
+REQUIRED_MESSAGES = {
+    "description": gettext_lazy("Say what will be done."),
+    "owner": gettext_lazy("Every action needs an owner: choose who will do it."),
+    "due_date": gettext_lazy("Enter the date the action is due."),
+}
+NEGATIVE_COST = gettext_lazy("The cost cannot be negative.")
 
 
 def parent_of(action: Action) -> Risk | Issue:
@@ -78,22 +86,24 @@ def _apply_status(action: Action, status: str, previous: str | None) -> None:
 def _validate(action: Action, parent: Risk | Issue) -> None:
     errors: dict[str, list] = {}
     try:
-        action.full_clean(exclude=["owner"])
+        # A negative cost gets its own message below rather than the constraint's.
+        negative = action.cost is not None and action.cost < 0
+        action.full_clean(exclude=["owner", *(["cost"] if negative else [])])
     except ValidationError as error:
         errors.update(error.message_dict)
     if not (action.description or "").strip():
-        errors["description"] = [_("Say what will be done.")]
+        errors["description"] = [REQUIRED_MESSAGES["description"]]
     if action.owner_id is None:
-        errors["owner"] = [_("Every action needs an owner: choose who will do it.")]
+        errors["owner"] = [REQUIRED_MESSAGES["owner"]]
     else:
         try:
             validate_owner(register_of(parent), action.owner)
         except ValidationError as error:
             errors.update(error.message_dict)
     if action.due_date is None:
-        errors["due_date"] = [_("Enter the date the action is due.")]
+        errors["due_date"] = [REQUIRED_MESSAGES["due_date"]]
     if action.cost is not None and action.cost < 0:
-        errors["cost"] = [_("The cost cannot be negative.")]
+        errors["cost"] = [NEGATIVE_COST]
     if not CURRENCY_RE.fullmatch(action.currency or ""):
         errors["currency"] = [_("Use a three-letter currency code such as EUR.")]
     if errors:

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pmo.core import roles
 from pmo.core.locking import create_versioned, save_versioned
@@ -47,6 +48,10 @@ BAND_SEVERITY = {
     "medium": IssueSeverity.MEDIUM,
     "low": IssueSeverity.LOW,
 }
+
+# Shared with the form, so the message is the same whichever refuses first.
+OWNER_REQUIRED = gettext_lazy("Choose who owns this issue: they see it through to resolution.")
+RAISED_REQUIRED = gettext_lazy("Enter the date the issue was raised.")
 
 NOTE_MAX_LENGTH = Issue._meta.get_field("escalation_note").max_length
 RESOLUTION_MAX_LENGTH = Issue._meta.get_field("resolution").max_length
@@ -111,28 +116,35 @@ def _validate(issue: Issue, register: Register, *, exclude=()) -> None:
         issue.full_clean(exclude=[*exclude, "owner"])
     except ValidationError as error:
         errors.update(error.message_dict)
-    today = timezone.localdate()
     if issue.owner_id is None:
-        errors["owner"] = [_("Choose who owns this issue: they see it through to resolution.")]
+        errors["owner"] = [OWNER_REQUIRED]
     else:
         try:
             validate_owner(register, issue.owner)
         except ValidationError as error:
             errors.update(error.message_dict)
     if issue.raised_on is None:
-        errors.setdefault("raised_on", [_("Enter the date the issue was raised.")])
-    elif issue.raised_on > today:
+        errors["raised_on"] = [RAISED_REQUIRED]
+    errors.update(date_errors(issue.raised_on, issue.due_date))
+    if errors:
+        raise ValidationError(errors)
+
+
+def date_errors(raised_on, due_date) -> dict[str, list]:
+    """Raised not in the future, resolve-by not before raised (the form asks this too)."""
+    errors = {}
+    today = timezone.localdate()
+    if raised_on is not None and raised_on > today:
         errors["raised_on"] = [
             _("An issue cannot be raised in the future (today is %(today)s).")
             % {"today": today.isoformat()}
         ]
-    if issue.due_date and issue.raised_on and issue.due_date < issue.raised_on:
+    if due_date and raised_on and due_date < raised_on:
         errors["due_date"] = [
             _("The resolve-by date cannot be before the date it was raised (%(date)s).")
-            % {"date": issue.raised_on.isoformat()}
+            % {"date": raised_on.isoformat()}
         ]
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 def _clean_text(value: str, *, field: str, required_message: str, max_length: int) -> str:
