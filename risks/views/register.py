@@ -164,7 +164,7 @@ class RegisterView(RegisterMixin, SortableListMixin, ListView):
             register_open=not closed_message,
             closed_message=closed_message,
             can_manage=can_manage and not closed_message,
-            can_propose=not closed_message and access.can_propose(user, register),
+            can_propose=not closed_message and (can_manage or access.can_propose(user, register)),
             create_url=register.url("risk_create"),
             export_name=f"risks:{kind}_export",
             import_name=f"risks:{kind}_import",
