@@ -346,3 +346,17 @@ def test_heat_map_tab_is_active_in_the_register_tabs(client, pm, project, scene)
     tabs = {t["key"]: t for t in response.context["register_tabs"]}
     assert tabs["heatmap"]["active"]
     assert response.context["breadcrumbs"][-1] == ("Heat map", None)
+
+
+def test_a_crowded_cell_pages_through_its_risks(client, pm, project):
+    RiskFactory.create_batch(30, project=project, inherent_probability=2, inherent_impact=2)
+    client.force_login(pm)
+    url = cell_url("project", "PRJ-0042", "?basis=inherent&p=2&i=2")
+    page_one = client.get(url)
+    assert len(refs(page_one)) == 25 and page_one.context["page_obj"].paginator.count == 30
+    html = page_one.content.decode()
+    assert "?basis=inherent&amp;p=2&amp;i=2&amp;page=2" in html
+    assert len(refs(client.get(url + "&page=2"))) == 5
+    fragment = client.get(url, HTTP_HX_REQUEST="true")
+    assert len(refs(fragment)) == 25 and fragment.context["more"]
+    assert "see them all" in fragment.content.decode()
