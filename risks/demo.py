@@ -1072,13 +1072,18 @@ def _action_story(seeding, reg, parent, description, owner, created, due, cost, 
         finish = done_on or yesterday
         start = _wd(created + max(1, (finish - created).days // 3) * DAY, created)
         if start <= min(finish, yesterday):
-            story.change(_work_hour(rng, start, owner), owner, "Started", status="in_progress")
+            story.change(
+                _work_hour(rng, start, owner),
+                owner,
+                _status_reason(ActionStatus.PLANNED, ActionStatus.IN_PROGRESS),
+                status=ActionStatus.IN_PROGRESS,
+            )
     if status == ActionStatus.DONE:
         done_on = _wd(max(done_on, created), created)
         story.change(
             _work_hour(rng, done_on, owner),
             owner,
-            "Done",
+            _status_reason(story.values["status"], ActionStatus.DONE),
             status=ActionStatus.DONE,
             completed_on=done_on,
         )
@@ -1087,12 +1092,17 @@ def _action_story(seeding, reg, parent, description, owner, created, due, cost, 
         story.change(
             _work_hour(rng, max(done_on, created), pm),
             pm,
-            "Cancelled: overtaken by events",
+            _status_reason(story.values["status"], ActionStatus.CANCELLED),
             status=ActionStatus.CANCELLED,
             note="Overtaken: the risk occurred and is handled as an issue.",
         )
     seeding.actions.append(story)
     return story
+
+
+def _status_reason(old: str, new: str) -> str:
+    """As ``risks.services.actions.action_set_status`` words it."""
+    return f"Status: {ActionStatus(old).label} → {ActionStatus(new).label}"
 
 
 # --- Issues ----------------------------------------------------------------------------------

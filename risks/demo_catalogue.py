@@ -54,6 +54,7 @@ PROGRAM_REGISTERS = {
                 strategy=MITIGATE,
                 response="One integration team for both projects; the platform roadmap "
                 "reviewed monthly at program level.",
+                contingency="Launch both with the old directory login and add single sign-on in a joint release.",
                 actions=[("Monthly platform roadmap review", "pm", 20, None)],
             ),
             O(
@@ -85,6 +86,7 @@ PROGRAM_REGISTERS = {
                 effect="The warehouse and the dashboards stall on every disagreement.",
                 strategy=ESCALATE,
                 response="The sponsor names data owners through the data governance board.",
+                contingency="The sponsor decides disputed definitions until owners are named.",
                 actions=[("Data owner nominations by the sponsor", "pm2", 30, None)],
             ),
             R(
@@ -135,6 +137,7 @@ PROGRAM_REGISTERS = {
                 effect="Testing and closes both suffer.",
                 strategy=MITIGATE,
                 response="Programme-level key user calendar and a pool of temporary accountants.",
+                contingency="Delay the later project's testing by one close cycle.",
                 actions=[("Programme key user calendar", "pm3", 15, None)],
             ),
         ],
@@ -155,6 +158,7 @@ PROGRAM_REGISTERS = {
                 effect="One waits a month.",
                 strategy=MITIGATE,
                 response="One window calendar for the program, booked a quarter ahead.",
+                contingency="Extra window on a Sunday with the CIO's approval.",
                 actions=[("Program window calendar", "pm4", 14, None)],
             ),
             R(
@@ -188,6 +192,8 @@ PROGRAM_REGISTERS = {
                 strategy=MITIGATE,
                 response="Framework contract with two development partners; quarterly "
                 "capacity planning with the resource manager.",
+                contingency="Re-sequence the portfolio: pause the lowest-priority digital project.",
+                fallback="Buy the mobile build as a fixed-price package from a partner.",
                 actions=[
                     ("Framework contract with two partners", "pmo", 45, 80),
                     ("Quarterly capacity review", "resources", 30, None),

@@ -182,6 +182,7 @@ sign-on integration and the penetration test.
             trigger="HTTP 429 responses in the integration test logs.",
             strategy=MITIGATE,
             response="Cache order status for five minutes and batch the status calls.",
+            contingency="Show the last known order status with its time while the API recovers.",
             tasks=["Integrations"],
             actions=[("Add an order-status cache with a five-minute expiry", "member2", 25, None)],
         ),
@@ -257,6 +258,7 @@ sign-on integration and the penetration test.
             trigger="More than 5% bounced invitations in the migration rehearsal.",
             strategy=MITIGATE,
             response="Cleanse contacts with account managers before migration.",
+            contingency="Account managers send invitations by hand to the customers whose email bounced.",
             tasks=["Data migration scripts"],
             actions=[
                 ("Account managers confirm contacts of their top 500 customers", "member", 30, None)
@@ -436,6 +438,7 @@ Workshop with two field engineers, operations and the development lead during pl
             5,
             RESPONDING,
             "member2",
+            tasks=["Solution architecture"],
             cause="Engineers often work without signal and sync when they get back to the van.",
             event="Conflicting edits made offline overwrite each other when they sync.",
             effect="Completed work is lost, customers are billed wrongly and trust in the app "
@@ -486,6 +489,7 @@ Workshop with two field engineers, operations and the development lead during pl
             strategy=AVOID,
             response="Record the job site's address only, never live location; present the "
             "design to the works council early.",
+            contingency="Run the pilot without the sign-off location field.",
             actions=[("Present the data design to the works council", "pm", 14, None)],
         ),
         R(
@@ -586,7 +590,7 @@ Workshop with the data owners of the sales, finance and operations marts.
         S(
             "Expert interview: load performance and data quality",
             INTERVIEW,
-            ["member7"],
+            ["member7", "member"],
             """
 Interview with the database vendor's performance specialist about the consolidated load.
 
@@ -614,6 +618,8 @@ Interview with the database vendor's performance specialist about the consolidat
             strategy=ESCALATE,
             response="Disputed definitions go to the sponsor's data governance board, which "
             "decides within a week.",
+            contingency="Carry the disputed definitions side by side, labelled by department, until the board decides.",
+            fallback="Keep the finance definition for revenue reporting and defer the others to phase two.",
             milestones=["Shared definitions agreed"],
             actions=[
                 ("Set up the data governance board with the sponsor", "pm", 10, None),
@@ -656,6 +662,7 @@ Interview with the database vendor's performance specialist about the consolidat
             effect="Report migration slows down by a third.",
             strategy=MITIGATE,
             response="Extend one contract; pair the permanent developers on finance reports.",
+            contingency="Move the remaining finance reports to the BI team's backlog with a two-month delay.",
             actions=[("Request a three-month extension for one contractor", "pm", 20, 35)],
             due="overdue",
         ),
@@ -672,6 +679,7 @@ Interview with the database vendor's performance specialist about the consolidat
             strategy=AVOID,
             response="Pseudonymise customer names in the warehouse; the marts keep the "
             "retention rules.",
+            contingency="Purge the affected rows and inform the data protection officer the same day.",
             actions=[("Pseudonymise customer names in the staging area", "member7", 30, 10)],
         ),
         R(
@@ -863,6 +871,7 @@ Assumption analysis on the draft business case, with finance and operations.
             effect="The business case no longer pays back in two years.",
             strategy=MITIGATE,
             response="Ask three vendors for quotes during the tool trial.",
+            contingency="Reduce the first year to 50 creator licences and viewers only for the rest.",
             actions=[("Request quotes from three vendors", "member4", 14, None)],
         ),
         O(
@@ -982,6 +991,7 @@ Review of the first month of new starters on the workflow.
             4,
             RESPONDING,
             "member5",
+            tasks=["Workflow configuration"],
             cause="Hiring managers send contracts to HR a few days before the start date.",
             event="The HR record is incomplete five days before the start.",
             effect="New starters have no account or laptop on day one.",
@@ -1031,6 +1041,7 @@ Review of the first month of new starters on the workflow.
             effect="Starters share a loan laptop for their first week.",
             strategy=TRANSFER,
             response="Supplier keeps a stock of ten configured laptops under the contract.",
+            contingency="Issue a loan laptop from the service desk pool on day one.",
             actions=[("Contract addendum for a stock of ten laptops", "pm", 20, 5)],
             milestones=["Equipment ordering automated"],
         ),
@@ -1042,6 +1053,7 @@ Review of the first month of new starters on the workflow.
             RESPONDING,
             "member5",
             when="s2",
+            tasks=["Forms and templates"],
             cause="Contractors are hired by managers directly.",
             event="Their onboarding skips the workflow.",
             effect="No accounts or equipment on day one, access not removed at the end.",
@@ -1061,6 +1073,7 @@ Review of the first month of new starters on the workflow.
             effect="An audit finding on access control.",
             strategy=MITIGATE,
             response="Role-to-profile mapping reviewed by information security.",
+            contingency="Remove the extra rights within a day and record the incident for audit.",
             actions=[("Security review of the role mapping", "member2", 15, None)],
         ),
         R(
@@ -1285,6 +1298,8 @@ Workshop with two project managers, the PMO analyst and HR's training partner.
             trigger="Fewer than 70% of status reports on time in the first month.",
             strategy=MITIGATE,
             response="Short templates, pre-filled from the plan; champions in each department.",
+            contingency="Cut the status report to one page for projects under 1M.",
+            fallback="Make the toolkit optional for small projects and mandatory only above the gate threshold.",
             actions=[
                 ("Name a toolkit champion in each department", "pmo2", 14, None),
                 ("Pre-fill status reports from the schedule", "pm", 30, 20),
@@ -1304,6 +1319,7 @@ Workshop with two project managers, the PMO analyst and HR's training partner.
             strategy=MITIGATE,
             response="Gate dates booked at the planning gate for the whole project; 30-minute "
             "format.",
+            contingency="Delegated gate decisions by the program manager, confirmed by the sponsor within a week.",
             actions=[("Book gate reviews for all active projects", "pmo2", 21, None)],
             milestones=["Stage gates in use"],
         ),
@@ -1314,6 +1330,7 @@ Workshop with two project managers, the PMO analyst and HR's training partner.
             2,
             MONITORING,
             "member5",
+            tasks=["Training and communications"],
             cause="Project managers are busiest at month-end and at go-lives.",
             event="Attendance at training sessions is low.",
             effect="The toolkit is used wrongly and the data is poor.",
