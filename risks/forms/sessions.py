@@ -131,7 +131,7 @@ class DraftRiskForm(forms.Form):
             select = isinstance(field.widget, forms.Select)
             css = "form-select form-select-sm" if select else "form-control form-control-sm"
             field.widget.attrs["class"] = css
-        self.fields["title"].widget.attrs["placeholder"] = _("Short name of the risk")
+        self.fields["title"].widget.attrs["placeholder"] = _("Short name")
         self.fields["cause"].widget.attrs["placeholder"] = _("Because …")
         self.fields["event"].widget.attrs["placeholder"] = _("… this may happen …")
         self.fields["effect"].widget.attrs["placeholder"] = _("… which would …")
@@ -266,22 +266,27 @@ class RejectForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=REASON_MAX_LENGTH,
-        error_messages={"required": _("Say why it is rejected, e.g. “duplicate of PRJ-0042-R03”.")},
+        error_messages={
+            "required": _(
+                "Say why it is rejected, e.g. a duplicate of another risk: give its reference."
+            )
+        },
     )
     version = VersionField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].widget.attrs.update(
-            {
-                "class": "form-control form-control-sm",
-                "placeholder": _("e.g. duplicate of PRJ-0042-R03"),
-            }
-        )
+        self.fields["reason"].widget.attrs["class"] = "form-control form-control-sm"
 
     @classmethod
     def for_risk(cls, risk: Risk, data=None) -> "RejectForm":
-        return cls(data, prefix=f"x{risk.pk}", initial={"version": risk.version})
+        form = cls(data, prefix=f"x{risk.pk}", initial={"version": risk.version})
+        # An example in the register's own numbering: PRJ-0042-R07 -> PRJ-0042-R01.
+        example = risk.reference.rsplit("-", 1)[0] + "-R01"
+        form.fields["reason"].widget.attrs["placeholder"] = _("e.g. duplicate of %(ref)s") % {
+            "ref": example
+        }
+        return form
 
 
 class TriageChoices:

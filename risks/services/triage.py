@@ -96,7 +96,11 @@ def risk_reject(*, risk: Risk, by, reason: str, expected_version: int) -> Risk:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
-            {"reason": _("Say why it is rejected, e.g. “duplicate of PRJ-0042-R03”.")}
+            {
+                "reason": _(
+                    "Say why it is rejected, e.g. a duplicate of another risk: give its reference."
+                )
+            }
         )
     if len(reason) > REASON_MAX_LENGTH:
         raise ValidationError(
