@@ -11,7 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView
 
-from pmo.core.mixins import BreadcrumbsMixin, CsvExportMixin, ServiceFormMixin
+from pmo.core.mixins import (
+    BreadcrumbsMixin,
+    CsvExportMixin,
+    ServiceFormMixin,
+    SortableListMixin,
+)
 from risks import access
 from risks.charts.trend import exposure_figure
 from risks.exposure import UNSCORED
@@ -113,13 +118,20 @@ class RiskReviewView(RowMixin, ServiceFormMixin, FormView):
 
 
 # --- Reviews due -------------------------------------------------------------------------
-class ReviewsDueView(RegisterMixin, CsvExportMixin, ListView):
+class ReviewsDueView(RegisterMixin, SortableListMixin, CsvExportMixin, ListView):
     """Open risks overdue for review or due within two weeks, the most overdue first."""
 
     template_name = "risks/monitoring/reviews_due.html"
     register_area = "reviews"
     context_object_name = "risks"
     paginate_by = settings.PAGE_SIZE
+    sort_fields = {
+        "due": ("next_review_on",),
+        "score": ("current_score",),
+        "reference": ("reference",),
+        "owner": ("owner__last_name", "owner__first_name"),
+        "reviewed": ("last_reviewed_on",),
+    }
     csv_filename = "reviews-due.csv"
     csv_columns = [
         (gettext_lazy("Reference"), lambda r: r.reference),
@@ -137,7 +149,7 @@ class ReviewsDueView(RegisterMixin, CsvExportMixin, ListView):
         self.only_mine = self.request.GET.get("mine") == "1"
         if self.only_mine:
             qs = qs.filter(owner=self.request.user)
-        return qs
+        return self.apply_sort(qs)
 
     def get_breadcrumbs(self):
         return [*super().get_breadcrumbs(), (_("Reviews due"), None)]
@@ -162,6 +174,7 @@ class ReviewsDueView(RegisterMixin, CsvExportMixin, ListView):
             window_days=selectors.DUE_WITHIN_DAYS,
             bands=matrix.bands,
             only_mine=self.only_mine,
+            filter_query="mine=1" if self.only_mine else "",
         )
         return context
 

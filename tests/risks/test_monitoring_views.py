@@ -108,6 +108,17 @@ def test_only_mine_filter_and_csv(client, pm, member, project):
     assert "Owned by the manager" in text and "Owned by the member" in text
 
 
+def test_reviews_due_sort_by_score_keeps_the_filter(client, pm, project):
+    low = due_risk(project, -9, owner=pm, inherent_probability=1, inherent_impact=1)
+    high = due_risk(project, 5, owner=pm, inherent_probability=5, inherent_impact=5)
+    client.force_login(pm)
+    body = client.get(due_url(), {"sort": "-score", "mine": "1"}).content.decode()
+    assert body.index(high.reference) < body.index(low.reference)
+    assert 'href="?mine=1&amp;sort=score"' in body  # the header toggles, keeping the filter
+    body = client.get(due_url(), {"sort": "bogus"}).content.decode()
+    assert body.index(low.reference) < body.index(high.reference)  # most overdue first
+
+
 def test_portfolio_reviews_due_include_projects_and_programs(
     client, pmo_staff, project, other_project
 ):
