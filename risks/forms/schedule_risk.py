@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from projects.forms.core import VersionField
@@ -13,6 +14,10 @@ from risks.services.estimates import MAX_ESTIMATE_DAYS
 
 MIN_ITERATIONS = 1_000
 MAX_ITERATIONS = 50_000
+# The simulation holds a few (tasks x iterations) arrays of floats: about 65 MB per million
+# task-iterations. Large plans get fewer iterations than 50,000 (never fewer than the
+# default), so that one page view cannot take gigabytes of memory.
+MAX_TASK_ITERATIONS = 10_000_000
 DEFAULT_SEED = 1
 MAX_SEED = 2**32 - 1
 DISTRIBUTION_CHOICES = [
@@ -43,6 +48,18 @@ class WholeNumberField(forms.IntegerField):
 
 
 # --- the analysis --------------------------------------------------------------------------
+def _grouped(number: int) -> str:
+    return number_format(number, force_grouping=True)
+
+
+def max_iterations(task_count: int) -> int:
+    """The most iterations a plan of ``task_count`` tasks may run (rounded to hundreds)."""
+    if task_count <= 0:
+        return MAX_ITERATIONS
+    fitting = MAX_TASK_ITERATIONS // task_count // 100 * 100
+    return max(DEFAULT_ITERATIONS, min(MAX_ITERATIONS, fitting))
+
+
 class ScheduleRiskForm(forms.Form):
     """``?iterations=&seed=&distribution=``; every field may be left out for its default."""
 
@@ -81,13 +98,32 @@ class ScheduleRiskForm(forms.Form):
         "distribution": DEFAULT_DISTRIBUTION,
     }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, task_count: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
+        self.max_iterations = max_iterations(task_count)
+        self.task_count = task_count
+        if self.max_iterations < MAX_ITERATIONS:
+            self.fields["iterations"].help_text = _(
+                "From 1,000 to %(max)s for this plan's %(tasks)s tasks."
+            ) % {"max": _grouped(self.max_iterations), "tasks": _grouped(task_count)}
         self.fields["distribution"].error_messages["invalid_choice"] = _(
             "Choose triangular or PERT; “%(value)s” is not one of them."
         )
         for name, value in self.DEFAULTS.items():
             self.fields[name].initial = value
+
+    def clean_iterations(self):
+        iterations = self.cleaned_data.get("iterations")
+        if iterations is not None and iterations > self.max_iterations:
+            raise ValidationError(
+                _(
+                    "This plan has %(tasks)s tasks: run at most %(max)s iterations at a time "
+                    "(the simulation's memory grows with tasks times iterations)."
+                )
+                % {"tasks": _grouped(self.task_count), "max": _grouped(self.max_iterations)},
+                code="too_large",
+            )
+        return iterations
 
     def clean(self):
         cleaned = super().clean()
@@ -95,11 +131,6 @@ class ScheduleRiskForm(forms.Form):
             if name not in self.errors and cleaned.get(name) in (None, ""):
                 cleaned[name] = value
         return cleaned
-
-    def value_of(self, name: str):
-        """What the box shows: the input as typed (bound), else the default."""
-        value = self[name].value() if self.is_bound else None
-        return self.DEFAULTS[name] if value in (None, "") else value
 
 
 # --- three-point estimates ------------------------------------------------------------------

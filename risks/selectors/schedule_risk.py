@@ -264,9 +264,15 @@ class Analysis:
 
 
 def schedule_risk_analysis(project, *, iterations: int, seed: int, distribution: str) -> Analysis:
-    """Simulate the project's plan; a plan that cannot be scheduled gives ``error``, not an
+    """Simulate the project's plan (:func:`risk_network` then :func:`analyse`)."""
+    return analyse(
+        risk_network(project), iterations=iterations, seed=seed, distribution=distribution
+    )
+
+
+def analyse(network: RiskNetwork, *, iterations: int, seed: int, distribution: str) -> Analysis:
+    """Simulate ``network``; a plan that cannot be scheduled gives ``error``, not an
     exception. Reads only: nothing is saved."""
-    network = risk_network(project)
     analysis = Analysis(network=network)
     if not network.by_id:
         return analysis

@@ -80,12 +80,13 @@ class ScheduleRiskView(ScheduleRiskMixin, TemplateView):
         return [*super().get_breadcrumbs(), (_("Schedule risk"), None)]
 
     def get(self, request, *args, **kwargs):
-        form = ScheduleRiskForm(request.GET)
+        network = selectors.risk_network(self.project)
+        form = ScheduleRiskForm(request.GET, task_count=len(network.tasks))
         valid = form.is_valid()
         analysis = None
         if valid:
-            analysis = selectors.schedule_risk_analysis(
-                self.project,
+            analysis = selectors.analyse(
+                network,
                 iterations=form.cleaned_data["iterations"],
                 seed=form.cleaned_data["seed"],
                 distribution=form.cleaned_data["distribution"],

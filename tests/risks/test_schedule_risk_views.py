@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from projects.models import Baseline, Dependency, Task
 from projects.working_calendar import WorkingCalendar
+from risks.forms.schedule_risk import max_iterations
 from risks.schedule_risk import RiskTask, simulate_schedule
 from tests.factories import MembershipFactory
 from tests.projects.factories_schedule import (
@@ -384,3 +385,26 @@ def test_a_thousand_task_plan_needs_no_more_queries_than_ten(
     assert response.status_code == 200
     assert response.context["analysis"].network.task_count == 900  # 100 are phases
     assert len(response.context["analysis"].criticality) == 20
+
+
+# --- memory bound ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("tasks", "expected"),
+    [(0, 50_000), (150, 50_000), (200, 50_000), (1_000, 10_000), (1_040, 9_600), (4_000, 5_000)],
+)
+def test_large_plans_get_fewer_iterations_never_below_the_default(tasks, expected):
+    assert max_iterations(tasks) == expected
+
+
+def test_too_many_iterations_for_the_plan_is_a_400_at_the_field(client, pm, project, monkeypatch):
+    monkeypatch.setattr("risks.forms.schedule_risk.MAX_TASK_ITERATIONS", 180_000)
+    big_wbs(project, 20)  # 18 tasks under 2 phases: at most 10,000 iterations
+    client.force_login(pm)
+    response = client.get(analysis_url(project, iterations=10_100))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_iterations-error"' in html
+    assert "This plan has 18 tasks: run at most 10,000 iterations at a time" in html
+    response = client.get(analysis_url(project, iterations=10_000))
+    assert response.status_code == 200
+    assert "From 1,000 to 10,000 for this plan&#x27;s 18 tasks." in response.content.decode()
