@@ -1,7 +1,17 @@
 """Reads for the issues log and an issue's page, with bounded queries."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from risks import access
@@ -29,15 +39,17 @@ def _open_actions_count() -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def register_issues(register: Register, user) -> QuerySet:
-    """Issues of the register and, for a program or portfolio, of the registers below it."""
-    from django.db.models import Case, Value, When
-
-    rank = Case(
+def _severity_rank() -> Case:
+    return Case(
         *[When(severity=code, then=Value(n)) for code, n in SEVERITY_RANK.items()],
         default=Value(0),
         output_field=IntegerField(),
     )
+
+
+def register_issues(register: Register, user) -> QuerySet:
+    """Issues of the register and, for a program or portfolio, of the registers below it."""
+    rank = _severity_rank()
     return (
         access.for_user(Issue.objects.filter(register.rollup_q()), user)
         .select_related("owner", "risk", "escalated_to", *access.REGISTER_RELATED)
@@ -68,6 +80,17 @@ def issue_owners(register: Register, user) -> QuerySet:
         get_user_model()
         .objects.filter(pk__in=owner_ids)
         .order_by("last_name", "first_name", "username")
+    )
+
+
+def escalated_issues_for(user) -> QuerySet:
+    """Open issues escalated to the user (for a "Escalated to me" list), most severe first."""
+    rank = _severity_rank()
+    return (
+        access.for_user(Issue.objects.filter(escalated_to=user, status=IssueStatus.ESCALATED), user)
+        .select_related("owner", *access.REGISTER_RELATED)
+        .annotate(severity_rank=rank)
+        .order_by("-severity_rank", "due_date", "pk")
     )
 
 

@@ -314,8 +314,8 @@ class IssueEscalateView(IssueStepView):
     submit_label = gettext_lazy("Escalate")
     submit_class = "btn-danger"
     step_help = gettext_lazy(
-        "Escalating hands the issue upwards for a decision its owner cannot take. "
-        "The person you choose sees it under “Escalated to me”."
+        "Escalating hands the issue upwards for a decision its owner cannot take. It stays "
+        "in the log, marked as escalated to the person you choose, until it is closed."
     )
 
     def get_form_kwargs(self):

@@ -354,3 +354,20 @@ def test_team_member_with_edit_right_manages_every_issue(project, pm):
     MembershipFactory(project=project, user=editor, can_edit=True)
     issue = IssueFactory(project=project, owner=pm)
     services.issue_update(issue=issue, by=editor, data={"title": "Edited"}, expected_version=1)
+
+
+def test_escalated_issues_for_a_user(project, pm, executive, django_assert_num_queries):
+    from risks.selectors.issues import escalated_issues_for
+
+    low = IssueFactory(project=project, owner=pm, severity="low")
+    high = IssueFactory(project=project, owner=pm, severity="critical")
+    for issue in (low, high):
+        services.issue_escalate(issue=issue, by=pm, to=executive, note="Decide", expected_version=1)
+    IssueFactory(project=project, owner=pm)  # not escalated
+    executive.has_role("executive")
+    with django_assert_num_queries(1):
+        rows = [
+            (i.reference, i.project.code, i.owner.username) for i in escalated_issues_for(executive)
+        ]
+    assert [r[0] for r in rows] == [high.reference, low.reference]
+    assert list(escalated_issues_for(pm)) == []
