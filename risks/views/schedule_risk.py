@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView
@@ -122,7 +123,11 @@ class ScheduleRiskView(ScheduleRiskMixin, TemplateView):
             ),
             "s_curve_figure": s_curve_figure(result.s_curve, markers=markers),
             "histogram_rows": histogram_rows,
-            "s_curve_rows": [(day, share * 100) for day, share in result.s_curve],
+            # The one long table (a row per simulated finish day): formatted here, which is
+            # several times faster than the date and floatformat filters on hundreds of rows.
+            "s_curve_rows": [
+                (day.isoformat(), number_format(share * 100, 1)) for day, share in result.s_curve
+            ],
             "probability_percent": (
                 finish.probability_on_baseline * 100
                 if finish.probability_on_baseline is not None
