@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
-from pmo.core import policy
 from risks import access
 from risks.charts.schedule_risk import finish_histogram_figure, finish_markers, s_curve_figure
 from risks.forms.schedule_risk import (
@@ -56,9 +55,14 @@ class ScheduleRiskMixin(RegisterMixin):
     def estimates_url(self) -> str:
         return reverse("risks:project_estimates", kwargs={"code": self.project.code})
 
-    def can_edit_estimates(self) -> bool:
-        user = self.request.user
-        return policy.can_change_project(user, self.project) and not self.project.is_closed
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # A project register's managers are exactly its plan editors (risks.access), who keep
+        # the estimates: no second permission query.
+        context["can_edit_estimates"] = (
+            context["can_manage_register"] and not self.project.is_closed
+        )
+        return context
 
     def get_breadcrumbs(self):
         project = self.project
@@ -96,7 +100,6 @@ class ScheduleRiskView(ScheduleRiskMixin, TemplateView):
             form=form,
             analysis=analysis,
             estimates_url=self.estimates_url(),
-            can_edit_estimates=self.can_edit_estimates(),
             **(self._results(analysis) if analysis and analysis.result else {}),
         )
         return self.render_to_response(context, status=200 if valid else 400)
