@@ -11,6 +11,7 @@ import re
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from projects.forms.core import VersionedModelForm, VersionField
@@ -65,7 +66,9 @@ class LevelForm(forms.Form):
             attrs = {"inputmode": "decimal", "class": "num"} if numeric else {}
             self.fields[name] = _model_field(MatrixLevel, name, **attrs)
             if name == "description":
-                self.fields[name].widget = forms.TextInput(attrs={"maxlength": 300})
+                self.fields[name].widget = forms.TextInput(
+                    attrs={"maxlength": 300, "class": "form-control form-control-sm"}
+                )
 
     def row_data(self) -> dict:
         return {
@@ -258,14 +261,14 @@ class CategoryForm(VersionedModelForm):
 
 class AppetiteForm(forms.Form):
     max_score = forms.IntegerField(
-        label=RiskAppetite._meta.get_field("max_score").verbose_name,
+        label=capfirst(RiskAppetite._meta.get_field("max_score").verbose_name),
         min_value=1,
         max_value=25,
         help_text=RiskAppetite._meta.get_field("max_score").help_text,
         widget=forms.NumberInput(attrs={"class": "num"}),
     )
     statement = forms.CharField(
-        label=RiskAppetite._meta.get_field("statement").verbose_name,
+        label=capfirst(RiskAppetite._meta.get_field("statement").verbose_name),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),

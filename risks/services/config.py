@@ -109,6 +109,18 @@ class MatrixSaveResult:
     risks_updated: int
 
 
+def _no_band(lo: int, hi: int) -> str:
+    if lo == hi:
+        return _("Score %(n)s is in no band") % {"n": lo}
+    return _("Scores %(lo)s-%(hi)s are in no band") % {"lo": lo, "hi": hi}
+
+
+def _two_bands(lo: int, hi: int) -> str:
+    if lo == hi:
+        return _("Score %(n)s is in two bands") % {"n": lo}
+    return _("Scores %(lo)s-%(hi)s are in two bands") % {"lo": lo, "hi": hi}
+
+
 def band_field_problems(bands: list[tuple[int, int]]) -> dict[int, dict[str, str]]:
     """Where each gap or overlap shows: {index in ``bands``: {field: message}}.
 
@@ -127,21 +139,19 @@ def band_field_problems(bands: list[tuple[int, int]]) -> dict[int, dict[str, str
             continue
         if lo > expected:
             marks.setdefault(index, {})["min_score"] = _(
-                "Scores %(lo)s-%(hi)s have no band: start this band at %(lo)s or widen the one "
-                "before it."
-            ) % {"lo": expected, "hi": lo - 1}
+                "%(problem)s: start this band at %(start)s or widen the one before it."
+            ) % {"problem": _no_band(expected, lo - 1), "start": expected}
         elif lo < expected:
             marks.setdefault(index, {})["min_score"] = _(
-                "Scores %(lo)s-%(hi)s are in two bands: start this band at %(next)s or narrow "
-                "the one before it."
-            ) % {"lo": lo, "hi": min(hi, expected - 1), "next": expected}
+                "%(problem)s: start this band at %(start)s or narrow the one before it."
+            ) % {"problem": _two_bands(lo, min(hi, expected - 1)), "start": expected}
         expected = max(expected, hi + 1)
     if order and expected <= scoring.MAX_SCORE:
         last = max(order, key=lambda i: bands[i][1])
         marks.setdefault(last, {}).setdefault(
             "max_score",
-            _("Scores %(lo)s-%(hi)s have no band: end the highest band at %(hi)s.")
-            % {"lo": expected, "hi": scoring.MAX_SCORE},
+            _("%(problem)s: end the highest band at %(max)s.")
+            % {"problem": _no_band(expected, scoring.MAX_SCORE), "max": scoring.MAX_SCORE},
         )
     return marks
 

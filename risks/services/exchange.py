@@ -681,6 +681,7 @@ def _read_row(number: int, cells: dict[str, str], context: ImportContext) -> Imp
         r.error("kind", _("“%(value)s” is not threat or opportunity.") % {"value": kind_text})
         kind = RiskKind.THREAT.value
     data["kind"] = kind
+    row.shown["kind"] = str(RiskKind(kind).label)
 
     owner_text = r.text("owner", max_length=254)
     data["owner"] = None
@@ -710,6 +711,7 @@ def _read_row(number: int, cells: dict[str, str], context: ImportContext) -> Imp
             )
         else:
             data["status"] = status
+            row.shown["status"] = str(RiskStatus(status).label)
 
     data["proximity_date"] = r.date("proximity")
     for key in (
@@ -739,6 +741,7 @@ def _read_row(number: int, cells: dict[str, str], context: ImportContext) -> Imp
             )
         else:
             data["strategy"] = strategy
+            row.shown["strategy"] = str(Strategy(strategy).label)
 
     if not row.has_errors:
         _check_model(row, context)

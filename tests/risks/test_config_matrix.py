@@ -3,6 +3,7 @@ one form, checked for gaps and overlaps, with an optimistic lock; band changes m
 review dates of open risks."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -138,6 +139,32 @@ def test_pmo_saves_labels_ranges_and_bands_with_history(client, pmo_staff):
     assert untouched.version == 1 and untouched.history.count() <= 1
 
 
+def rendered_form(client) -> dict:
+    """What the browser posts back from the edit page (text, hidden and colour inputs)."""
+    html = client.get(URL + "?edit=1").content.decode()
+    data = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name and 'type="checkbox"' not in tag:
+            data[name.group(1)] = value.group(1) if value else ""
+    return data
+
+
+def test_the_rendered_form_posts_back_with_every_rows_version(client, pmo_staff):
+    client.force_login(pmo_staff)
+    data = rendered_form(client)
+    band = ScoreBand.objects.get(code="medium")
+    assert data[f"band-{band.pk}-version"] == "1"
+    data[f"band-{band.pk}-max_score"] = "8"
+    response = client.post(URL, data)
+    assert response.status_code == 400  # a gap, not a stale save
+    data[f"band-{band.pk}-label"] = "Moderate"
+    data[f"band-{band.pk}-max_score"] = "9"
+    assert client.post(URL, data).status_code == 302
+    assert ScoreBand.objects.get(code="medium").label == "Moderate"
+
+
 def test_unchanged_save_changes_nothing(client, pmo_staff):
     client.force_login(pmo_staff)
     response = client.post(URL, matrix_post(), follow=True)
@@ -152,7 +179,7 @@ def test_gap_between_bands_is_refused_at_the_field(client, pmo_staff):
     html = response.content.decode()
     # The next band's lowest score is where the gap shows.
     assert f'data-field="{band_field("high", "min_score")}"' in html
-    assert "Scores 9-9 have no band" in html
+    assert "Score 9 is in no band" in html
     assert ScoreBand.objects.get(code="medium").max_score == 9  # nothing saved
     assert 'value="8"' in html  # the input is kept
 
