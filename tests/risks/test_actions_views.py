@@ -275,3 +275,15 @@ def test_risk_partials_for_a_reader(executive, project):
     assert 'data-testid="action-status"' not in actions_html
     assert 'data-testid="record-occurred"' not in issues_html
     assert "No issue yet" in issues_html
+
+
+def test_member_who_owns_an_action_gets_its_status_control_but_no_edit(client, member, project):
+    issue = IssueFactory(project=project)  # owned by the PM
+    ActionFactory(risk=None, issue=issue, owner=member, description="Mine")
+    ActionFactory(risk=None, issue=issue, description="Theirs")
+    client.force_login(member)
+    body = client.get(reverse("risks:issue_detail", args=[issue.reference])).content.decode()
+    assert body.count('data-testid="action-status"') == 1
+    assert body.count('data-testid="action-status-badge"') == 1
+    assert 'data-testid="action-edit"' not in body
+    assert 'data-testid="add-action"' not in body
