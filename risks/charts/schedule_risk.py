@@ -81,7 +81,20 @@ def _marker_traces(markers: Sequence[Marker], top: float) -> list[go.Scatter]:
     ]
 
 
-def _layout(y_title: str, *, tickformat: str, y_range: list | None = None) -> dict:
+def _x_range(days: Sequence[datetime.date], markers: Sequence[Marker]) -> list | None:
+    """The dates shown (``days`` are whole days: the last one is included), padded: a narrow spread (every iteration on one day, when no task has
+    an estimate) would otherwise fill the whole width with a single bar."""
+    every = [*days, *(m.day for m in markers)]
+    if not every:
+        return None
+    first, last = min(every), max(every) + _ONE_DAY
+    pad = datetime.timedelta(days=max(3, round((last - first).days * 0.04)))
+    return [first - pad, last + pad]
+
+
+def _layout(
+    y_title: str, *, tickformat: str, x_range: list | None, y_range: list | None = None
+) -> dict:
     yaxis = {
         "title": {"text": y_title},
         "tickformat": tickformat,
@@ -97,7 +110,7 @@ def _layout(y_title: str, *, tickformat: str, y_range: list | None = None) -> di
         top=10,
         hovermode="closest",
         bargap=0.05,
-        xaxis=date_axis(title={"text": _("Finish date")}),
+        xaxis=date_axis(title={"text": _("Finish date")}, range=x_range),
         yaxis=yaxis,
     )
 
@@ -141,7 +154,10 @@ def finish_histogram_figure(
     top = max((b.count for b in bins), default=1) * 1.08
     for trace in _marker_traces(markers, top):
         figure.add_trace(trace)
-    figure.update_layout(_layout(_("Iterations"), tickformat=",d", y_range=[0, top]))
+    x_range = _x_range([*starts, *(b.last_date for b in bins[-1:])], markers)
+    figure.update_layout(
+        _layout(_("Iterations"), tickformat=",d", x_range=x_range, y_range=[0, top])
+    )
     return figure_dict(figure)
 
 
@@ -173,7 +189,12 @@ def s_curve_figure(
     for trace in _marker_traces(markers, 100):
         figure.add_trace(trace)
     figure.update_layout(
-        _layout(_("Probability of finishing by the date"), tickformat=".0f", y_range=[0, 102])
+        _layout(
+            _("Probability of finishing by the date"),
+            tickformat=".0f",
+            x_range=_x_range(days, markers),
+            y_range=[0, 102],
+        )
     )
     figure.update_yaxes(ticksuffix="%")
     return figure_dict(figure)

@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from projects.models import Baseline, Dependency, Task
 from projects.working_calendar import WorkingCalendar
+from risks.charts.schedule_risk import finish_histogram_figure, finish_markers, s_curve_figure
 from risks.forms.schedule_risk import max_iterations
-from risks.schedule_risk import RiskTask, simulate_schedule
+from risks.schedule_risk import DateDistribution, HistogramBin, RiskTask, simulate_schedule
 from tests.factories import MembershipFactory
 from tests.projects.factories_schedule import (
     TaskFactory,
@@ -408,3 +409,57 @@ def test_too_many_iterations_for_the_plan_is_a_400_at_the_field(client, pm, proj
     response = client.get(analysis_url(project, iterations=10_000))
     assert response.status_code == 200
     assert "From 1,000 to 10,000 for this plan&#x27;s 18 tasks." in response.content.decode()
+
+
+# --- the chart builders (pure) --------------------------------------------------------------
+def _distribution(**overrides):
+    values = {
+        "mean": 7.0,
+        "std": 1.0,
+        "p10": 6.0,
+        "p50": 7.0,
+        "p80": 9.0,
+        "p90": 10.0,
+        "p10_date": datetime.date(2026, 1, 12),
+        "p50_date": datetime.date(2026, 1, 13),
+        "p80_date": datetime.date(2026, 1, 15),
+        "p90_date": datetime.date(2026, 1, 16),
+        "deterministic_date": datetime.date(2026, 1, 9),
+        "baseline": None,
+        "probability_on_baseline": None,
+    }
+    return DateDistribution(**{**values, **overrides})
+
+
+def test_markers_are_p50_p80_and_the_baseline_when_there_is_one():
+    assert [m.label for m in finish_markers(_distribution())] == [
+        "P50: 2026-01-13",
+        "P80: 2026-01-15",
+    ]
+    with_baseline = finish_markers(_distribution(baseline=datetime.date(2026, 1, 14)))
+    assert with_baseline[-1].label == "Baseline: 2026-01-14"
+
+
+def test_histogram_bars_cover_their_days_up_to_the_next_bin():
+    bins = [
+        HistogramBin(datetime.date(2026, 1, 9), datetime.date(2026, 1, 12), 10),  # Fri-Mon
+        HistogramBin(datetime.date(2026, 1, 13), datetime.date(2026, 1, 14), 30),
+    ]
+    figure = finish_histogram_figure(bins, iterations=40, markers=finish_markers(_distribution()))
+    bars, p50, p80 = figure["data"]
+    assert bars["x"] == ["2026-01-09", "2026-01-13"]
+    assert bars["width"] == [4 * 86_400_000, 2 * 86_400_000]  # the weekend inside the first
+    assert bars["customdata"][1] == ["2026-01-13 – 2026-01-14", 75.0]
+    assert p50["x"] == ["2026-01-13T12:00:00", "2026-01-13T12:00:00"]  # noon of its day
+    assert p80["name"] == "P80: 2026-01-15"
+
+
+def test_a_single_day_spread_is_padded_not_stretched_across_the_chart():
+    day = datetime.date(2027, 7, 7)
+    figure = finish_histogram_figure([HistogramBin(day, day, 5000)], iterations=5000)
+    first, last = figure["layout"]["xaxis"]["range"]
+    assert first == "2027-07-04" and last == "2027-07-11"
+    curve = s_curve_figure([(day, 1.0)])
+    trace = curve["data"][0]
+    assert trace["y"] == [0.0, 100.0]  # from 0 % the day before
+    assert trace["line"]["shape"] == "hv"
