@@ -82,8 +82,9 @@ def _marker_traces(markers: Sequence[Marker], top: float) -> list[go.Scatter]:
 
 
 def _x_range(days: Sequence[datetime.date], markers: Sequence[Marker]) -> list | None:
-    """The dates shown (``days`` are whole days: the last one is included), padded: a narrow spread (every iteration on one day, when no task has
-    an estimate) would otherwise fill the whole width with a single bar."""
+    """The dates shown (``days`` are whole days: the last one is included), padded: a narrow
+    spread (every iteration on one day, when no task has an estimate) would otherwise fill the
+    whole width with a single bar."""
     every = [*days, *(m.day for m in markers)]
     if not every:
         return None
