@@ -8,7 +8,6 @@ a few queries whatever the number of risks (``recompute_open_risks``).
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -350,21 +349,6 @@ def _portfolio_id(risk: Risk) -> int:
     return risk.portfolio_id
 
 
-def _review_anchor(risk: Risk, old_matrix: scoring.MatrixSpec) -> datetime.date | None:
-    """The day the risk's review cadence counts from, as the rules set it last time.
-
-    A reviewed risk counts from its last review. An unreviewed one counted from the day its
-    rules were last applied: its due date less its old band's cadence. Recomputing from
-    today instead would push every unreviewed risk's due date out on each change.
-    """
-    if risk.last_reviewed_on or risk.next_review_on is None:
-        return None
-    band = old_matrix.band_for(rules.current_score(risk))
-    if band is None:
-        return None
-    return risk.next_review_on - datetime.timedelta(days=band.review_every_days)
-
-
 def recompute_open_risks(
     queryset,
     *,
@@ -392,8 +376,11 @@ def recompute_open_risks(
         # No appetite set: nothing is above it. MAX_SCORE says so without the rules asking
         # the database again for each risk.
         appetite = appetites.get(_portfolio_id(risk), scoring.MAX_SCORE)
-        anchor = _review_anchor(risk, old_matrix) or today
-        changed = rules.apply_rules(risk, matrix=matrix, today=anchor, appetite=appetite)
+        # An unreviewed risk's cadence counts from the day set under the old bands.
+        anchor = rules.review_anchor(risk, old_matrix, score=rules.current_score(risk))
+        changed = rules.apply_rules(
+            risk, matrix=matrix, today=today, appetite=appetite, anchor=anchor
+        )
         if changed:
             changed_rows.append(risk)
             fields |= changed

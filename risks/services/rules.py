@@ -30,6 +30,19 @@ def escalation_target(risk: Risk):
     return register.portfolio.owner
 
 
+def review_anchor(
+    risk: Risk, matrix: scoring.MatrixSpec, *, score: int | None = None
+) -> datetime.date | None:
+    """The day an unreviewed risk's cadence counts from, as the rules set it last time:
+    its due date less the cadence of the band of the score it was stored with."""
+    if risk.last_reviewed_on or risk.next_review_on is None:
+        return None
+    band = matrix.band_for(risk.current_score if score is None else score)
+    if band is None:
+        return None
+    return risk.next_review_on - datetime.timedelta(days=band.review_every_days)
+
+
 def current_score(risk: Risk) -> int | None:
     """The score from the levels as they are now (the stored one is set on save)."""
     p, i = risk.current_probability, risk.current_impact
@@ -46,12 +59,16 @@ def apply_rules(
     matrix: scoring.MatrixSpec,
     today: datetime.date | None = None,
     appetite: int | None = None,
-    fields: set[str] | None = None,
+    anchor: datetime.date | None = None,
 ) -> set[str]:
     """Set ``next_review_on`` and the escalation on ``risk`` (not saved).
 
-    Returns the names of the fields it changed, for ``update_fields``. Pass ``appetite``
-    when the caller already knows it (bulk work); otherwise it is read (one query).
+    The cadence counts from the last review; a risk never reviewed counts from the day the
+    rules first gave it a due date (``review_anchor``), so editing it does not push its
+    first review further out each time. ``anchor`` overrides that day (a band change knows
+    it from the old matrix). Returns the names of the fields it changed, for
+    ``update_fields``. Pass ``appetite`` when the caller already knows it (bulk work);
+    otherwise it is read (one query).
     """
     today = today or timezone.localdate()
     changed: set[str] = set()
@@ -59,7 +76,7 @@ def apply_rules(
     if risk.status not in RiskStatus.open_values():
         next_review = None  # proposed, occurred, closed or rejected: nothing to review
     else:
-        since = risk.last_reviewed_on or today
+        since = risk.last_reviewed_on or anchor or review_anchor(risk, matrix) or today
         next_review = scoring.next_review_date(since, score, matrix.bands)
     if risk.next_review_on != next_review:
         risk.next_review_on = next_review
