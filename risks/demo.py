@@ -35,7 +35,7 @@ from django.db import connection
 
 from pmo.core.demo import DemoContext
 from projects.models import Milestone, Task
-from risks import scoring
+from risks import demo_estimates, scoring
 from risks.demo_catalogue import PORTFOLIO_APPETITE, PROGRAM_REGISTERS, PROJECT_REGISTERS
 from risks.models import (
     Action,
@@ -306,9 +306,6 @@ def seed(ctx: DemoContext) -> None:
 
     _write(seeding)
     ctx.log(f"risks: registers written in {time.monotonic() - started:.2f}s")
-
-    from risks import demo_estimates
-
     demo_estimates.seed(ctx, projects)
 
 
@@ -972,7 +969,11 @@ def _closure_reason(reg: Reg, spec: dict) -> str:
 
 def _comment(matrix, story, spec, before, current, actions, day, rng) -> str:
     done = [a for a in actions if a.extra.get("done_on") and a.extra["done_on"] <= day]
-    running = [a for a in actions if not a.extra.get("done_on") or a.extra["done_on"] > day]
+    running = [
+        a
+        for a in actions
+        if a.created.date() <= day and (not a.extra.get("done_on") or a.extra["done_on"] > day)
+    ]
     action = done[-1].values["description"] if done else None
     fill = {
         "plabel": matrix.probability_label(current[0]).lower(),
@@ -1189,8 +1190,10 @@ def _issue_story(seeding, reg, spec: dict, *, risk: RiskStory | None = None, ind
             outcome = (ActionStatus.DONE, min(max(due - 2 * DAY, raised), closed_on))
         elif done and done[0]:
             outcome = (ActionStatus.DONE, min(due, today - DAY))
+        elif due < today or rng.random() < 0.5:
+            outcome = (ActionStatus.IN_PROGRESS, None)  # the issue is still open
         else:
-            outcome = _risk_action_outcome(seeding, RiskStatus.RESPONDING, due, None, None, rng)
+            outcome = (ActionStatus.PLANNED, None)
         _action_story(
             seeding,
             reg,

@@ -81,6 +81,8 @@ after the first close rehearsal.
             fallback="Keep the old ledger for the year-end close and go live in February.",
             milestones=["Go-live for all entities"],
             tasks=["Cut-over rehearsal"],
+            cost=1_200_000,
+            days=60,
             actions=[
                 ("Nightly mapping test suite", "member4", 20, 30),
                 ("Vendor mapping fix sprint", "member7", 45, 120),
@@ -114,6 +116,7 @@ after the first close rehearsal.
             occurred=30,
             issue={
                 "title": "Second close rehearsal failed: ledger mapping",
+                "severity": "critical",
                 "due": 21,
                 "status": "escalated",
                 "escalate": "sponsor",
