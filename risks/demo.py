@@ -1190,6 +1190,8 @@ def _issue_story(seeding, reg, spec: dict, *, risk: RiskStory | None = None, ind
             outcome = (ActionStatus.DONE, min(max(due - 2 * DAY, raised), closed_on))
         elif done and done[0]:
             outcome = (ActionStatus.DONE, min(due, today - DAY))
+        elif due < today and not done and rng.random() < 0.6:
+            outcome = (ActionStatus.DONE, min(due + rng.randint(-2, 2) * DAY, today - DAY))
         elif due < today or rng.random() < 0.5:
             outcome = (ActionStatus.IN_PROGRESS, None)  # the issue is still open
         else:

@@ -125,7 +125,7 @@ after the first close rehearsal.
                 "actions": [
                     ("Root-cause analysis of the mapping failures", "member4", 5, None, True),
                     ("Fix intercompany and accrual mappings", "member7", 15, 80),
-                    ("Third rehearsal on the fixed mapping", "member4", 25, None),
+                    ("Third rehearsal on the fixed mapping", "member4", 25, None, False),
                 ],
             },
         ),

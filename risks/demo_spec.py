@@ -62,7 +62,8 @@ def S(title, method, participants, notes, *, external="", facilitator="pm") -> d
 
 def I(title, severity, owner, raised, status="in_progress", **details) -> dict:  # noqa: E743
     """An issue logged directly, ``raised`` days ago. ``actions`` are ``(description, owner,
-    due days after it was raised, cost in thousands[, done])``."""
+    due days after it was raised, cost in thousands[, done])``; without ``done`` an action
+    past its due date is done or still running, by chance."""
     return {
         "title": title,
         "severity": severity,
