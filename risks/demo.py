@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q
 
 from pmo.core.demo import DemoContext
 from projects.models import Milestone, Task
@@ -311,10 +312,14 @@ def seed(ctx: DemoContext) -> None:
 
 def _already_seeded(ctx, register: Register) -> bool:
     q = register.owner_q()
+    risks = Risk.objects.filter(q)
+    issues = Issue.objects.filter(q)
     existing = {
-        "risks.Risk": Risk.objects.filter(q).count(),
-        "risks.Issue": Issue.objects.filter(q).count(),
+        "risks.Risk": risks.count(),
+        "risks.Issue": issues.count(),
         "risks.IdentificationSession": IdentificationSession.objects.filter(q).count(),
+        "risks.RiskReview": RiskReview.objects.filter(risk__in=risks).count(),
+        "risks.Action": Action.objects.filter(Q(risk__in=risks) | Q(issue__in=issues)).count(),
     }
     for label, count in existing.items():
         if count:
@@ -599,6 +604,8 @@ def _final_levels(spec: dict, rng) -> tuple[int, int]:
         return (max(1, p - 2), i) if rng.random() < 0.5 else (max(1, p - 1), max(1, i - 1))
     if status == RiskStatus.CLOSED:
         return max(1, p - 2), max(1, i - 1)
+    if status == RiskStatus.OCCURRED:
+        return min(5, p + 1), i  # the warning signs came before it happened
     return p, i
 
 
@@ -879,9 +886,13 @@ def _reviews(seeding, reg, story, spec, status, after, end, final, actions, rng)
     if end <= after + 2 * DAY and status != RiskStatus.CLOSED:
         return  # too young for a review yet
     bump = spec.get("path") == "bump" or (spec.get("path") is None and rng.random() < 0.18)
+    if status == RiskStatus.OCCURRED:
+        bump = False
     moves = _moves(level, final, rng, bump)
     window = max(1, (end - after).days)
     move_days = sorted(after + max(1, round(window * rng.uniform(0.15, 1.0))) * DAY for _ in moves)
+    if status == RiskStatus.OCCURRED:
+        move_days = [end] * len(moves)  # it got worse at the last review before it happened
 
     # Review days: each band's cadence after the last review, give or take a few days.
     days, day, current = [], after, level

@@ -41,8 +41,9 @@ def seed(ctx: DemoContext, projects: list) -> None:
             .select_related("parent")
             .order_by("sort_key")
         )
-        if any(t.optimistic_days is not None or t.pessimistic_days is not None for t in tasks):
-            ctx.count("projects.Task (estimated)", existing=len(tasks))
+        estimated = [t for t in tasks if t.optimistic_days is not None or t.pessimistic_days]
+        if estimated:
+            ctx.count("projects.Task (estimated)", existing=len(estimated))
             continue
         rng = ctx.random("risks", "estimates", project.code)
         changed = []
