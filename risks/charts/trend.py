@@ -129,17 +129,33 @@ def event_label(event: str) -> str:
     return EVENT_LABELS[event]()
 
 
+MIN_SPAN_DAYS = 14
+
+
+def _hover(point: ScorePoint) -> str:
+    # gettext outside the f-string: xgettext does not look inside f-string expressions.
+    score = _("Score %(score)s") % {"score": point.score}
+    comment = plain(truncate(point.comment, 80)) if point.comment else ""
+    return f"<b>{event_label(point.event)}</b> {point.date.isoformat()}<br>{score}<br>{comment}"
+
+
+def _score_range(dates: Sequence[datetime.date], today: datetime.date) -> list[str] | None:
+    """At least two weeks wide: a risk added today would otherwise get an axis of hours,
+    whose ticks repeat the same date."""
+    if not dates:
+        return None
+    end = max(today, max(dates))
+    start = min(min(dates), end - datetime.timedelta(days=MIN_SPAN_DAYS))
+    pad = datetime.timedelta(days=1)
+    return [(start - pad).isoformat(), (end + pad).isoformat()]
+
+
 def risk_score_figure(
     points: Sequence[ScorePoint], bands: Sequence[scoring.Band], *, today: datetime.date
 ) -> dict:
     """The risk's current score over time as steps, with its band zones behind."""
     colours = [(b.colour if (b := scoring.band_for(p.score, bands)) else "#6c757d") for p in points]
-    hover = [
-        f"<b>{event_label(p.event)}</b> {p.date.isoformat()}<br>"
-        f"{_('Score %(score)s') % {'score': p.score}}<br>"
-        f"{plain(truncate(p.comment, 80)) if p.comment else ''}"
-        for p in points
-    ]
+    hover = [_hover(p) for p in points]
     x = [p.date for p in points]
     y = [p.score for p in points]
     figure = go.Figure()
@@ -179,7 +195,7 @@ def risk_score_figure(
             height=SCORE_HEIGHT,
             top=0,
             margin={"l": 10, "r": 10, "t": 30, "b": 40},
-            xaxis=date_axis(),
+            xaxis=date_axis(range=_score_range(x, today)),
             yaxis={
                 "title": {"text": _("Score (P × I)")},
                 "range": [0, scoring.MAX_SCORE + 1],
