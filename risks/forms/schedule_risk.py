@@ -231,10 +231,18 @@ class FillRatiosForm(forms.Form):
     """Percentages of the planned duration that fill the rows still without estimates."""
 
     optimistic_percent = WholeNumberField(
-        label=_("Optimistic, % of planned"), min_value=1, max_value=100, initial=80
+        # xgettext:no-python-format
+        label=_("Optimistic, % of planned"),
+        min_value=1,
+        max_value=100,
+        initial=80,
     )
     pessimistic_percent = WholeNumberField(
-        label=_("Pessimistic, % of planned"), min_value=100, max_value=1000, initial=150
+        # xgettext:no-python-format
+        label=_("Pessimistic, % of planned"),
+        min_value=100,
+        max_value=1000,
+        initial=150,
     )
 
     def estimate(self, planned: int) -> tuple[int, int]:

@@ -19,7 +19,6 @@ from django.http import (
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -196,14 +195,14 @@ class RiskImportConfirmView(RegisterMixin, View):
             return self._refuse(" ".join(error.messages))
         del request.session[key]
         first, last = created[0].reference, created[-1].reference
+        if len(created) == 1:
+            text = _("Imported one risk from %(file)s: %(first)s.")
+        else:
+            # Never one here, so the plural-only wording is right in every language.
+            text = _("Imported %(n)d risks from %(file)s: %(first)s to %(last)s.")
         messages.success(
             request,
-            ngettext(
-                "Imported %(n)d risk from %(file)s: %(first)s.",
-                "Imported %(n)d risks from %(file)s: %(first)s to %(last)s.",
-                len(created),
-            )
-            % {"n": len(created), "file": parsed.filename, "first": first, "last": last},
+            text % {"n": len(created), "file": parsed.filename, "first": first, "last": last},
         )
         return HttpResponseRedirect(_register_url(self.register))
 
