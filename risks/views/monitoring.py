@@ -22,6 +22,7 @@ from risks.charts.trend import exposure_figure
 from risks.exposure import UNSCORED
 from risks.forms.reviews import ReviewForm
 from risks.selectors import monitoring as selectors
+from risks.selectors.issues import escalated_issues_for
 from risks.selectors.matrix import load_matrix
 from risks.selectors.register import BandBadge, badge_for, manageable_checker, status_class
 from risks.services import reviews as services
@@ -251,6 +252,22 @@ class Section:
         return f"?{query.urlencode()}"
 
 
+ESCALATED_ISSUES_SHOWN = 10
+
+
+def _escalated_issues(user) -> dict:
+    """Issues escalated to the user sit beside the escalated risks (a handful at most)."""
+    rows = list(escalated_issues_for(user)[: ESCALATED_ISSUES_SHOWN + 1])
+    count = len(rows)
+    if count > ESCALATED_ISSUES_SHOWN:
+        count = escalated_issues_for(user).count()
+    return {
+        "escalated_issues": rows[:ESCALATED_ISSUES_SHOWN],
+        "escalated_issues_count": count,
+        "escalated_issues_more": max(0, count - ESCALATED_ISSUES_SHOWN),
+    }
+
+
 class RisksHomeView(BreadcrumbsMixin, TemplateView):
     """The signed-in user's risks: owned, due for review, escalated, actions, registers."""
 
@@ -292,6 +309,7 @@ class RisksHomeView(BreadcrumbsMixin, TemplateView):
             escalated=Section(request, "escalated", selectors.escalated_to(user), risks),
             actions=Section(request, "actions", selectors.my_open_actions(user), actions),
             registers=selectors.my_registers(user, matrix),
+            **_escalated_issues(user),
             critical_badge=BandBadge(matrix.bands[-1]) if matrix.bands else None,
         )
         return context
