@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from pmo.core.locking import StaleObjectError
 
@@ -18,6 +19,17 @@ def apply_form_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def safe_next_url(request, default: str) -> str:
+    """The ``next`` parameter if it points back into this site, else ``default``: forms that
+    return to where the user came from must not become an open redirect."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 class BreadcrumbsMixin:
@@ -159,16 +171,14 @@ class CsvExportMixin:
         def rows():
             yield writer.writerow(headers)
             for obj in queryset.iterator(chunk_size=500):
-                yield writer.writerow(
-                    [_csv_safe(value(obj)) for _header, value in self.csv_columns]
-                )
+                yield writer.writerow([csv_safe(value(obj)) for _header, value in self.csv_columns])
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}"'
         return response
 
 
-def _csv_safe(value) -> str:
+def csv_safe(value) -> str:
     """Neutralise spreadsheet formulas so an exported cell can never run as one."""
     text = "" if value is None else str(value)
     if text[:1] in ("=", "+", "-", "@", "\t", "\r"):

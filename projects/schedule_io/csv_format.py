@@ -23,7 +23,6 @@ apostrophe again, so names survive the round trip.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime
 import io
@@ -33,6 +32,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pmo.core.csv_upload import decode_csv_upload
 from projects.schedule_io.records import (
     DESCRIPTION_MAX_LENGTH,
     MAX_DURATION_DAYS,
@@ -190,34 +190,7 @@ def _header_lookup() -> dict[str, str]:
 
 
 def _decode(data: bytes) -> str:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ImportFileError(
-            _(
-                "The file is UTF-16 text. Save it from your spreadsheet as “CSV UTF-8 "
-                "(comma delimited)” and upload it again."
-            )
-        )
-    if data.startswith(b"PK\x03\x04"):
-        raise ImportFileError(
-            _(
-                "This is a spreadsheet workbook, not a CSV file. Save it as “CSV UTF-8 "
-                "(comma delimited)” and upload it again."
-            )
-        )
-    if b"\x00" in data:
-        raise ImportFileError(_("This is not a CSV file: it contains binary data."))
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            _(
-                "The file is not UTF-8 text (byte %(position)d cannot be read). Save it as "
-                "“CSV UTF-8” and upload it again."
-            )
-            % {"position": exc.start + 1}
-        ) from exc
+    return decode_csv_upload(data, error=ImportFileError)
 
 
 def _find_header(text: str) -> tuple[str, int, dict[int, str]]:

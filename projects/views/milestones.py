@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView
@@ -25,6 +24,7 @@ from pmo.core.mixins import (
     ServiceFormMixin,
     apply_form_errors,
     keep_input_for_resubmit,
+    safe_next_url,
 )
 from projects.forms.milestones import MilestoneForm, MyMilestonesFilterForm, QuickUpdateForm
 from projects.models import Milestone
@@ -39,15 +39,6 @@ AREA = "milestones"
 def _layout(request) -> str:
     value = request.POST.get("layout") or request.GET.get("layout")
     return value if value in LAYOUTS else "project"
-
-
-def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _milestones_url(project) -> str:
@@ -250,7 +241,7 @@ class MilestoneRowMixin(ProjectMilestonesMixin):
         return {
             "m": m,
             "layout": self.layout,
-            "next_url": _safe_next(self.request, _milestones_url(self.project)),
+            "next_url": safe_next_url(self.request, _milestones_url(self.project)),
             **kwargs,
         }
 
@@ -341,7 +332,7 @@ class MilestoneQuickUpdateView(MilestoneRowMixin, TemplateView):
             message = _("Forecast of “%(name)s” saved.")
         if not request.htmx:
             messages.success(request, message % {"name": self.milestone.name})
-            return HttpResponseRedirect(_safe_next(request, _milestones_url(self.project)))
+            return HttpResponseRedirect(safe_next_url(request, _milestones_url(self.project)))
         return self.response_class(
             request=request,
             template=["projects/milestones/_row.html"],

@@ -14,7 +14,6 @@ parsed rows in the session under a token. ``risk_import_apply`` then adds every 
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime
 import io
@@ -31,7 +30,8 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pmo.core.mixins import _csv_safe as neutralise_formula
+from pmo.core.csv_upload import decode_csv_upload
+from pmo.core.mixins import csv_safe as neutralise_formula
 from risks import access, scoring
 from risks.models import Risk, RiskCategory, RiskKind, RiskStatus, Strategy
 from risks.registers import Register, register_of
@@ -440,33 +440,7 @@ def _header_lookup() -> dict[str, str]:
 
 
 def decode(data: bytes) -> str:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ImportFileError(
-            _(
-                "The file is UTF-16 text. Save it as “CSV UTF-8 (comma delimited)” and upload it again."
-            )
-        )
-    if data.startswith(b"PK\x03\x04"):
-        raise ImportFileError(
-            _(
-                "This is a spreadsheet workbook, not a CSV file. Save it as “CSV UTF-8 "
-                "(comma delimited)” and upload it again."
-            )
-        )
-    if b"\x00" in data:
-        raise ImportFileError(_("This is not a CSV file: it contains binary data."))
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            _(
-                "The file is not UTF-8 text (byte %(position)d cannot be read). Save it as "
-                "“CSV UTF-8” and upload it again."
-            )
-            % {"position": exc.start + 1}
-        ) from exc
+    return decode_csv_upload(data, error=ImportFileError)
 
 
 def _find_header(text: str) -> tuple[str, int, dict[int, str], list[str]]:

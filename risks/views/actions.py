@@ -9,13 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView
 
 from pmo.core.locking import StaleObjectError
-from pmo.core.mixins import BreadcrumbsMixin, ServiceFormMixin
+from pmo.core.mixins import BreadcrumbsMixin, ServiceFormMixin, safe_next_url
 from risks import access
 from risks.forms.actions import ActionForm, ActionStatusForm
 from risks.models import ActionStatus, Risk
@@ -36,15 +35,6 @@ def _parent_trail(register, parent) -> list:
     if not isinstance(parent, Risk):
         trail.append((_("Issues"), register.url("issues")))
     return [*trail, (parent.reference, parent_url(parent) + "#actions")]
-
-
-def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 class ActionFormMixin(ServiceFormMixin):
@@ -160,7 +150,7 @@ class ActionStatusView(ActionMixin, View):
         if not services.can_set_status(request.user, self.action, can_update=can_update):
             raise PermissionDenied
         form = ActionStatusForm(request.POST)
-        back = _safe_next(request, parent_url(self.parent) + "#actions")
+        back = safe_next_url(request, parent_url(self.parent) + "#actions")
         error, status = "", 200
         if not form.is_valid():
             error, status = _("Choose one of the listed statuses."), 400

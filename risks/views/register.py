@@ -11,7 +11,6 @@ from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView
@@ -23,6 +22,7 @@ from pmo.core.mixins import (
     SortableListMixin,
     apply_form_errors,
     keep_input_for_resubmit,
+    safe_next_url,
 )
 from risks import access
 from risks.forms.register import (
@@ -45,15 +45,6 @@ from risks.views.base import RegisterMixin, RowMixin
 
 PAGE_SIZE = 25
 LAYOUTS = ("project", "rollup")
-
-
-def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _layout(request) -> str:
@@ -528,7 +519,7 @@ class RiskStatusView(RiskRowMixin, TemplateView):
         return {
             "r": self.row,
             "layout": self.layout,
-            "next_url": _safe_next(self.request, self.register.url("register")),
+            "next_url": safe_next_url(self.request, self.register.url("register")),
             "today": timezone.localdate(),
             **kwargs,
         }
@@ -598,5 +589,5 @@ class RiskStatusView(RiskRowMixin, TemplateView):
                 _("%(ref)s is now %(status)s.")
                 % {"ref": self.row.reference, "status": self.row.get_status_display().lower()},
             )
-            return HttpResponseRedirect(_safe_next(request, detail_url(self.row)))
+            return HttpResponseRedirect(safe_next_url(request, detail_url(self.row)))
         return self._row_response(saved=True)

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView, ListView, TemplateView
@@ -25,6 +25,7 @@ from pmo.core.mixins import (
     SortableListMixin,
     apply_form_errors,
     keep_input_for_resubmit,
+    safe_next_url,
 )
 from risks import access
 from risks.forms.sessions import (
@@ -60,15 +61,6 @@ def _closed_message(register: Register) -> str:
         "code": register.code,
         "status": register.obj.get_status_display().lower(),
     }
-
-
-def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def risk_url(reference: str) -> str:
@@ -474,7 +466,7 @@ class RiskTriageView(BreadcrumbsMixin, TemplateView):
         message = _decision_message(risk)
         if not request.htmx:
             messages.success(request, message)
-            return HttpResponseRedirect(_safe_next(request, self.register.url("triage")))
+            return HttpResponseRedirect(safe_next_url(request, self.register.url("triage")))
         context = {
             "risk": risk,
             "message": message,
@@ -498,7 +490,7 @@ class RiskTriageView(BreadcrumbsMixin, TemplateView):
         context = {
             "risk": risk,
             "stale_error": stale_error,
-            "next_url": _safe_next(self.request, self.register.url("triage")),
+            "next_url": safe_next_url(self.request, self.register.url("triage")),
             "can_triage": True,
         }
         if self.request.htmx:
