@@ -29,9 +29,14 @@ from projects.models import (
 TODAY = "2026-11-25"
 
 
+# These tests are about the command and the organisation it builds; the domain apps' demo
+# parts have their own tests (tests/risks/test_demo.py ...), so they are left out here.
+BASE_APPS = "core,projects"
+
+
 def run_seed(*args):
     out, err = StringIO(), StringIO()
-    call_command("seed_demo", "--today", TODAY, *args, stdout=out, stderr=err)
+    call_command("seed_demo", "--today", TODAY, "--apps", BASE_APPS, *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 
@@ -240,3 +245,22 @@ def test_second_run_keeps_what_people_changed():
     assert member.job_title == "Lead business analyst"
     assert not member.groups.exists()
     assert Department.objects.get(code="it").name == "Digital & IT"
+
+
+@pytest.mark.django_db
+def test_apps_option_seeds_only_the_named_apps():
+    from risks.models import Risk
+
+    out, _ = run_seed()
+    assert Project.objects.exists()
+    assert not Risk.objects.exists()
+    assert "risks:" not in out
+
+
+@pytest.mark.django_db
+def test_apps_option_refuses_an_unknown_label():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="No demo data for: nosuchapp"):
+        call_command("seed_demo", "--apps", "core,nosuchapp", stdout=StringIO())
+    assert not Project.objects.exists()

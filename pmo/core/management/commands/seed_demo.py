@@ -82,6 +82,14 @@ class Command(BaseCommand):
             help="Seed even though DEBUG is off (the demo accounts share a public password).",
         )
         parser.add_argument(
+            "--apps",
+            default="",
+            help=(
+                "Seed only these apps' demo parts (labels, comma-separated, e.g. core,projects); "
+                "the apps they build on must be among them or already seeded."
+            ),
+        )
+        parser.add_argument(
             "--print-accounts",
             action="store_true",
             help="Print the demo accounts and their password (only when DEBUG is on).",
@@ -103,8 +111,15 @@ class Command(BaseCommand):
             write=self.stdout.write,
             verbosity=options["verbosity"],
         )
+        only = {label.strip() for label in options["apps"].split(",") if label.strip()}
+        modules = demo_modules()
+        unknown = only - {app_config.label for app_config, _module in modules}
+        if unknown:
+            raise CommandError(f"No demo data for: {', '.join(sorted(unknown))}.")
         started = time.monotonic()
-        for app_config, module in demo_modules():
+        for app_config, module in modules:
+            if only and app_config.label not in only:
+                continue
             app_started = time.monotonic()
             with transaction.atomic():
                 module.seed(ctx)
