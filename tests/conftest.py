@@ -1,10 +1,12 @@
 """Personas and shared fixtures (DESIGN.md section 7)."""
 
+import contextlib
 import importlib
 
 import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
+from django.db import transaction
 
 from tests.factories import MembershipFactory, PortfolioFactory, ProjectFactory, UserFactory
 
@@ -39,6 +41,29 @@ DATA_MIGRATIONS = [
 
 
 DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+class _Rollback(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def seeded_once(django_db_blocker):
+    """For a module-scoped fixture: what the body creates is shared by the module's tests
+    and rolled back when the module ends (demo seeding takes seconds; do it once).
+
+    Each test still runs in its own savepoint inside this transaction (pytest-django's
+    ``db``), so what a test changes is undone before the next one.
+    """
+    with django_db_blocker.unblock():
+        try:
+            with transaction.atomic():
+                for module, function in DATA_MIGRATIONS:
+                    getattr(importlib.import_module(module), function)(django_apps, None)
+                yield
+                raise _Rollback
+        except _Rollback:
+            pass
 
 
 @pytest.fixture(autouse=True)

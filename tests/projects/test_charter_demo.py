@@ -16,19 +16,29 @@ from projects.models import (
     ScopeItem,
     SmartObjective,
 )
+from tests.conftest import seeded_once
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
+@pytest.fixture(scope="module")
+def seeded_module(django_db_setup, django_db_blocker):
+    with seeded_once(django_db_blocker):
+        ctx = DemoContext(today=TODAY, write=lambda _message: None)
+        core_demo.seed(ctx)
+        projects_demo.seed(ctx)
+        projects = ctx.published["projects.projects"]
+        demo_charter.seed(ctx, projects)
+        yield ctx, {p.code: p for p in projects}
+
+
 @pytest.fixture
-def seeded():
-    ctx = DemoContext(today=TODAY, write=lambda _message: None)
-    core_demo.seed(ctx)
-    projects_demo.seed(ctx)
-    projects = ctx.published["projects.projects"]
-    demo_charter.seed(ctx, projects)
-    return ctx, {p.code: p for p in projects}
+def seeded(seeded_module, db):
+    ctx, projects = seeded_module
+    for project in projects.values():
+        project.refresh_from_db()  # a test's changes were rolled back: reload them too
+    return ctx, projects
 
 
 def test_every_curated_project_has_a_charter_with_two_to_four_objectives(seeded):

@@ -8,17 +8,27 @@ from pmo.core.demo import DemoContext
 from projects import demo as projects_demo
 from projects import demo_milestones
 from projects.models import Baseline, Milestone, MilestoneStatus
+from tests.conftest import seeded_once
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
+@pytest.fixture(scope="module")
+def seeded_module(django_db_setup, django_db_blocker):
+    with seeded_once(django_db_blocker):
+        ctx = DemoContext(today=TODAY, write=lambda _message: None)
+        core_demo.seed(ctx)
+        projects_demo.seed(ctx)
+        yield ctx, ctx.published["projects.projects"]
+
+
 @pytest.fixture
-def demo_projects():
-    ctx = DemoContext(today=TODAY, write=lambda _message: None)
-    core_demo.seed(ctx)
-    projects_demo.seed(ctx)
-    return ctx, ctx.published["projects.projects"]
+def demo_projects(seeded_module, db):
+    ctx, projects = seeded_module
+    for project in projects:
+        project.refresh_from_db()  # a test's changes were rolled back: reload them too
+    return ctx, projects
 
 
 def test_each_curated_project_gets_three_to_six_milestones_once(demo_projects):

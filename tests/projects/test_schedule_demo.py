@@ -10,19 +10,29 @@ from projects import demo_schedule
 from projects.baselines import compare_snapshots
 from projects.models import Baseline, Dependency, Holiday, Task, WorkCalendar
 from projects.services.baselines import snapshot_plan
+from tests.conftest import seeded_once
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
+@pytest.fixture(scope="module")
+def seeded_module(django_db_setup, django_db_blocker):
+    with seeded_once(django_db_blocker):
+        ctx = DemoContext(today=TODAY, write=lambda _message: None)
+        core_demo.seed(ctx)
+        projects_demo.seed(ctx)
+        projects = ctx.published["projects.projects"]
+        if not Task.objects.exists():  # projects.demo may already call demo_schedule
+            demo_schedule.seed(ctx, projects)
+        yield ctx, projects
+
+
 @pytest.fixture
-def seeded():
-    ctx = DemoContext(today=TODAY, write=lambda _message: None)
-    core_demo.seed(ctx)
-    projects_demo.seed(ctx)
-    projects = ctx.published["projects.projects"]
-    if not Task.objects.exists():  # projects.demo may already call demo_schedule
-        demo_schedule.seed(ctx, projects)
+def seeded(seeded_module, db):
+    ctx, projects = seeded_module
+    for project in projects:
+        project.refresh_from_db()  # a test's changes were rolled back: reload them too
     return ctx, projects
 
 

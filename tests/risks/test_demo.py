@@ -5,7 +5,6 @@ its own transaction, rolled back at the end) and every test reads the same data.
 """
 
 import datetime
-import importlib
 import itertools
 import re
 import time
@@ -13,9 +12,7 @@ from collections import defaultdict
 from io import StringIO
 
 import pytest
-from django.apps import apps as django_apps
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -35,34 +32,21 @@ from risks.models import (
 from risks.registers import register_of
 from risks.selectors.matrix import load_matrix
 from risks.services import rules
-from tests.conftest import DATA_MIGRATIONS
+from tests.conftest import seeded_once
 
 TODAY = timezone.localdate()
 CURATED = 14
 
 
-class _Rollback(Exception):
-    pass
-
-
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     """Run ``seed_demo`` once for the module; everything is rolled back afterwards."""
-    with django_db_blocker.unblock():
-        try:
-            with transaction.atomic():
-                for module, function in DATA_MIGRATIONS:
-                    getattr(importlib.import_module(module), function)(django_apps, None)
-                out = StringIO()
-                started = time.monotonic()
-                call_command(
-                    "seed_demo", "--allow-production", "-v", "2", stdout=out, stderr=StringIO()
-                )
-                elapsed = time.monotonic() - started
-                yield {"out": out.getvalue(), "elapsed": elapsed}
-                raise _Rollback
-        except _Rollback:
-            pass
+    with seeded_once(django_db_blocker):
+        out = StringIO()
+        started = time.monotonic()
+        call_command("seed_demo", "--allow-production", "-v", "2", stdout=out, stderr=StringIO())
+        elapsed = time.monotonic() - started
+        yield {"out": out.getvalue(), "elapsed": elapsed}
 
 
 @pytest.fixture
