@@ -35,6 +35,7 @@ from pmo.core.mixins import csv_safe as neutralise_formula
 from risks import access, scoring
 from risks.models import Risk, RiskCategory, RiskKind, RiskStatus, Strategy
 from risks.registers import Register, register_of
+from risks.selectors.matrix import load_matrix
 from risks.services import risks as risk_services
 
 # --- Columns ---------------------------------------------------------------------------------
@@ -833,6 +834,7 @@ def risk_import_apply(*, register: Register, by, parsed: ParsedImport) -> list[R
     users = get_user_model().objects.in_bulk(
         {r.data["owner"] for r in parsed.rows if r.data.get("owner")}
     )
+    matrix = load_matrix()  # once for the file, not once per row
     created = []
     for row in parsed.rows:
         values = risk_data(row.data)
@@ -846,7 +848,9 @@ def risk_import_apply(*, register: Register, by, parsed: ParsedImport) -> list[R
         for name in unknown:
             values.pop(name)
         try:
-            created.append(risk_services.risk_create(register=register, by=by, data=values))
+            created.append(
+                risk_services.risk_create(register=register, by=by, data=values, matrix=matrix)
+            )
         except ValidationError as error:
             raise ValidationError(
                 _("Row %(row)s: %(problem)s")

@@ -100,7 +100,14 @@ def validate_owner(register: Register, owner) -> None:
 
 
 @transaction.atomic
-def risk_create(*, register: Register, by, data: dict, proposed: bool = False) -> Risk:
+def risk_create(
+    *,
+    register: Register,
+    by,
+    data: dict,
+    proposed: bool = False,
+    matrix: scoring.MatrixSpec | None = None,
+) -> Risk:
     """Add a risk to ``register``.
 
     ``data`` holds fields from ``CREATE_FIELDS`` plus ``tasks`` and ``milestones``.
@@ -133,9 +140,10 @@ def risk_create(*, register: Register, by, data: dict, proposed: bool = False) -
     validate_links(register, **links)
     risk.number, risk.reference = 0, "pending"
     risk.full_clean(exclude=["number", "reference"])
-    rules.apply_rules(risk, matrix=load_matrix())
+    rules.apply_rules(risk, matrix=matrix or load_matrix())
     risk.number, risk.reference = next_reference(register, RISK_LETTER)
-    create_versioned(instance=risk, by=by, reason=_("Risk added"))
+    # Validated just above; the reference is unique by construction (and in the database).
+    create_versioned(instance=risk, by=by, reason=_("Risk added"), validated=True)
     for name, rows in links.items():
         if rows:
             getattr(risk, name).set(rows)
