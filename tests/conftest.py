@@ -37,6 +37,7 @@ DATA_MIGRATIONS = [
     ("pmo.core.migrations.0003_prune_task_runs_schedule", "seed_schedule"),
     ("projects.demo_gates", "create_default_criteria"),
     ("risks.defaults", "create_defaults"),
+    ("risks.migrations.0003_reconcile_schedule", "seed_schedule"),
 ]
 
 

@@ -211,3 +211,18 @@ def test_worker_records_a_failed_run(transactional_db, ready_worker):
     run = TaskRun.objects.get(task_id=result.id)
     assert run.outcome == TaskRun.Outcome.FAILURE
     assert run.error.startswith("ValueError: keep_days must be at least 1")
+
+
+def test_worker_reconciles_the_risk_rules(transactional_db, ready_worker):
+    """A domain app's scheduled task runs in the real worker too (autodiscovered)."""
+    from risks.models import RiskAppetite
+    from tests.risks.factories import RiskFactory
+
+    risk = RiskFactory(inherent_probability=5, inherent_impact=5)
+    RiskAppetite.objects.create(portfolio=risk.project.portfolio, max_score=10)
+
+    result = ready_worker.send("risks.tasks.reconcile_risk_rules")
+
+    assert ready_worker.wait(result) == {"open": 1, "changed": 1}
+    risk.refresh_from_db()
+    assert risk.escalated_to == risk.project.portfolio.owner
