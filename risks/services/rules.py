@@ -25,9 +25,7 @@ def escalation_target(risk: Risk):
     register = register_of(risk)
     if register.kind == "project" and register.obj.program_id:
         return register.obj.program.manager
-    if register.kind == "program":
-        return register.portfolio.owner
-    return register.portfolio.owner
+    return register.portfolio.owner  # a program's own risks go up to the portfolio too
 
 
 def review_anchor(
