@@ -254,7 +254,7 @@ def compute_schedule(
             live_successors[pred].append((succ, code, lag))
         waiting[succ] += 1
 
-    order = _topological_order(successors, waiting)
+    order = topological_order(successors, waiting)
     if len(order) < count:
         cycle = _find_cycle(predecessors, waiting)
         raise ScheduleCycleError([ids[i] for i in cycle])
@@ -381,7 +381,7 @@ def _dependency_problem(dependency: Dependency, position: dict[TaskId, int]) -> 
     return f"{link} has lag {dependency.lag!r}: use whole working days"
 
 
-def _topological_order(
+def topological_order(
     successors: list[list[tuple[int, int, int]]], waiting: list[int]
 ) -> list[int]:
     """Kahn's algorithm; leaves ``waiting`` > 0 exactly on the tasks it could not order.

@@ -46,7 +46,6 @@ Criticality index. A task is critical in an iteration when its total float ``LS 
 from __future__ import annotations
 
 import math
-from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -60,6 +59,7 @@ from projects.scheduling import (
     ScheduleTask,
     TaskId,
     compute_schedule,
+    topological_order,
 )
 from projects.working_calendar import WorkingCalendar
 
@@ -214,12 +214,15 @@ def simulate_schedule(
 
     predecessors: list[list[tuple[int, int, int]]] = [[] for _ in range(count)]
     successors: list[list[tuple[int, int, int]]] = [[] for _ in range(count)]
+    waiting = [0] * count
     for dependency in dependency_list:
         pred, succ = position[dependency.predecessor], position[dependency.successor]
         code = _TYPE_CODES[dependency.type]
         predecessors[succ].append((pred, code, dependency.lag))
         successors[pred].append((succ, code, dependency.lag))
-    order = _topological_order(successors, count)
+        waiting[succ] += 1
+    # compute_schedule has already rejected cycles, so every task gets ordered.
+    order = topological_order(successors, waiting)
 
     # Forward pass: one row of length `iterations` per task.
     es = np.empty((count, iterations))
@@ -398,24 +401,6 @@ def _sample(
             beta = 1 + 4 * (b - m) / span
             durations[varied] = a + span * rng.beta(alpha, beta, size=size)
     return durations
-
-
-def _topological_order(successors: list[list[tuple[int, int, int]]], count: int) -> list[int]:
-    """Kahn's algorithm; compute_schedule has already rejected cycles."""
-    waiting = [0] * count
-    for links in successors:
-        for succ, _code, _lag in links:
-            waiting[succ] += 1
-    ready = deque(i for i in range(count) if waiting[i] == 0)
-    order: list[int] = []
-    while ready:
-        i = ready.popleft()
-        order.append(i)
-        for succ, _code, _lag in successors[i]:
-            waiting[succ] -= 1
-            if waiting[succ] == 0:
-                ready.append(succ)
-    return order
 
 
 def _histogram(days: np.ndarray, bins: int, day) -> list[HistogramBin]:
