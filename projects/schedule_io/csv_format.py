@@ -32,7 +32,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pmo.core.csv_upload import decode_csv_upload
+from pmo.core.csv_upload import decode_csv_upload, find_csv_header
 from projects.schedule_io.records import (
     DESCRIPTION_MAX_LENGTH,
     MAX_DURATION_DAYS,
@@ -111,7 +111,6 @@ TRUE_WORDS = {"yes", "y", "true", "1", "x"}
 FALSE_WORDS = {"no", "n", "false", "0", ""}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_SEARCH_ROWS = 10
-DELIMITERS = (",", ";", "\t")
 
 _LINK_RE = re.compile(
     r"^(?P<ref>\d+(?:\.\d+)*)\.?\s*(?P<type>FS|SS|FF|SF)?\s*"
@@ -195,26 +194,14 @@ def _decode(data: bytes) -> str:
 
 def _find_header(text: str) -> tuple[str, int, dict[int, str]]:
     """The delimiter, the header's row index and {column index: key} that fit the file best."""
-    lookup = _header_lookup()
-    best: tuple[int, str, int, dict[int, str]] | None = None
-    for delimiter in DELIMITERS:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        try:
-            for index, row in enumerate(reader):
-                if index >= HEADER_SEARCH_ROWS:
-                    break
-                columns: dict[int, str] = {}
-                for position, cell in enumerate(row):
-                    key = lookup.get(_normalise_header(cell))
-                    if key and key not in columns.values():
-                        columns[position] = key
-                if all(key in columns.values() for key in REQUIRED) and (
-                    best is None or len(columns) > best[0]
-                ):
-                    best = (len(columns), delimiter, index, columns)
-        except csv.Error:
-            continue
-    if best is None:
+    header = find_csv_header(
+        text,
+        lookup=_header_lookup(),
+        normalise=_normalise_header,
+        required=REQUIRED,
+        search_rows=HEADER_SEARCH_ROWS,
+    )
+    if header is None:
         raise ImportFileError(
             _(
                 "No header row with the columns WBS and Name was found in the first %(n)d "
@@ -223,8 +210,7 @@ def _find_header(text: str) -> tuple[str, int, dict[int, str]]:
             )
             % {"n": HEADER_SEARCH_ROWS}
         )
-    _count, delimiter, header_index, columns = best
-    return delimiter, header_index, columns
+    return header.delimiter, header.index, header.columns
 
 
 def parse_csv(data: bytes, *, filename: str = "", context: ImportContext | None = None):

@@ -30,7 +30,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pmo.core.csv_upload import decode_csv_upload
+from pmo.core.csv_upload import decode_csv_upload, find_csv_header
 from pmo.core.mixins import csv_safe as neutralise_formula
 from risks import access, scoring
 from risks.models import Risk, RiskCategory, RiskKind, RiskStatus, Strategy
@@ -186,7 +186,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
 HEADER_SEARCH_ROWS = 5
-DELIMITERS = (",", ";", "\t")
 TEXT_MAX = 2000
 MONEY_MAX = Decimal("999999999999.99")  # DecimalField(max_digits=14, decimal_places=2)
 DAYS_MAX = 100_000
@@ -446,27 +445,14 @@ def decode(data: bytes) -> str:
 
 def _find_header(text: str) -> tuple[str, int, dict[int, str], list[str]]:
     """The delimiter, the header's row index, {position: key} and the ignored headers."""
-    lookup = _header_lookup()
-    best = None
-    for delimiter in DELIMITERS:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        try:
-            for index, row in enumerate(reader):
-                if index >= HEADER_SEARCH_ROWS:
-                    break
-                columns: dict[int, str] = {}
-                ignored = []
-                for position, cell in enumerate(row):
-                    key = lookup.get(_normalise_header(cell))
-                    if key and key not in columns.values():
-                        columns[position] = key
-                    elif cell.strip():
-                        ignored.append(cell.strip())
-                if "title" in columns.values() and (best is None or len(columns) > best[0]):
-                    best = (len(columns), delimiter, index, columns, ignored)
-        except csv.Error:
-            continue
-    if best is None:
+    header = find_csv_header(
+        text,
+        lookup=_header_lookup(),
+        normalise=_normalise_header,
+        required=REQUIRED,
+        search_rows=HEADER_SEARCH_ROWS,
+    )
+    if header is None:
         raise ImportFileError(
             _(
                 "No header row with a Title column was found. The first row must name the "
@@ -474,8 +460,7 @@ def _find_header(text: str) -> tuple[str, int, dict[int, str], list[str]]:
                 "the template to start from."
             )
         )
-    _count, delimiter, index, columns, ignored = best
-    return delimiter, index, columns, ignored
+    return header.delimiter, header.index, header.columns, header.ignored
 
 
 def _unquote(value: str) -> str:
