@@ -17,10 +17,10 @@ from pmo.core import policy
 from pmo.core.history import history_for
 from pmo.core.locking import StaleObjectError
 from pmo.core.mixins import (
-    BadRequestOnInvalidFormMixin,
     BreadcrumbsMixin,
     CsvExportMixin,
     OptimisticLockFormMixin,
+    ServiceFormMixin,
     apply_form_errors,
 )
 from projects.charts.budget import burn_figure
@@ -175,7 +175,7 @@ class BudgetLineDetailView(BudgetLineMixin, TemplateView):
         return context
 
 
-class BudgetLineCreateView(BudgetAreaMixin, BadRequestOnInvalidFormMixin, FormView):
+class BudgetLineCreateView(BudgetAreaMixin, ServiceFormMixin, FormView):
     template_name = "projects/budget/line_form.html"
     form_class = BudgetLineForm
     action = policy.CHANGE
@@ -187,22 +187,18 @@ class BudgetLineCreateView(BudgetAreaMixin, BadRequestOnInvalidFormMixin, FormVi
     def get_breadcrumbs(self):
         return [*super().get_breadcrumbs(), (_("New line"), None)]
 
-    def form_valid(self, form):
-        try:
-            line = services.budget_line_create(
-                project=self.project, by=self.request.user, data=form.model_data()
-            )
-        except ValidationError as error:
-            apply_form_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("Budget line “%(line)s” added. Now enter its amounts month by month.")
-            % {"line": line.description},
+    def save(self, form):
+        return services.budget_line_create(
+            project=self.project, by=self.request.user, data=form.model_data()
         )
-        return HttpResponseRedirect(
-            reverse("projects:budget_line_amounts", args=[self.project.code, line.pk])
-        )
+
+    def success_message(self, line):
+        return _("Budget line “%(line)s” added. Now enter its amounts month by month.") % {
+            "line": line.description
+        }
+
+    def success_url_for(self, line):
+        return reverse("projects:budget_line_amounts", args=[self.project.code, line.pk])
 
 
 class BudgetLineUpdateView(BudgetLineMixin, OptimisticLockFormMixin, FormView):

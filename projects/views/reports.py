@@ -17,6 +17,7 @@ from pmo.core.mixins import (
     BreadcrumbsMixin,
     CsvExportMixin,
     OptimisticLockFormMixin,
+    ServiceFormMixin,
     SortableListMixin,
     apply_form_errors,
 )
@@ -114,7 +115,7 @@ class ReportListView(ProjectReportsMixin, SortableListMixin, CsvExportMixin, Lis
         return context
 
 
-class ReportCreateView(ProjectReportsMixin, OptimisticLockFormMixin, FormView):
+class ReportCreateView(ProjectReportsMixin, ServiceFormMixin, FormView):
     action = policy.CHANGE
     form_class = StatusReportForm
     template_name = "projects/reports/report_form.html"
@@ -202,22 +203,19 @@ class ReportCreateView(ProjectReportsMixin, OptimisticLockFormMixin, FormView):
         )
         return context
 
-    def form_valid(self, form):
-        try:
-            report = services.status_report_create(
-                project=self.project, by=self.request.user, data=form.model_data()
-            )
-        except ValidationError as error:
-            apply_form_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("Draft report for %(start)s – %(end)s saved. Check it, then submit it.")
-            % {"start": report.period_start.isoformat(), "end": report.period_end.isoformat()},
+    def save(self, form):
+        return services.status_report_create(
+            project=self.project, by=self.request.user, data=form.model_data()
         )
-        return HttpResponseRedirect(
-            reverse("projects:report_detail", args=[self.project.code, report.pk])
-        )
+
+    def success_message(self, report):
+        return _("Draft report for %(start)s – %(end)s saved. Check it, then submit it.") % {
+            "start": report.period_start.isoformat(),
+            "end": report.period_end.isoformat(),
+        }
+
+    def success_url_for(self, report):
+        return reverse("projects:report_detail", args=[self.project.code, report.pk])
 
 
 class ReportDetailView(ProjectReportsMixin, TemplateView):

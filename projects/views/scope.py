@@ -14,7 +14,6 @@ from pmo.core.history import history_for
 from pmo.core.locking import StaleObjectError
 from pmo.core.mixins import (
     CsvExportMixin,
-    OptimisticLockFormMixin,
     ServiceFormMixin,
     SortableListMixin,
     apply_form_errors,
@@ -398,7 +397,7 @@ class ChangeRequestListView(ChangeRequestAreaMixin, SortableListMixin, CsvExport
         return context
 
 
-class ChangeRequestCreateView(ChangeRequestAreaMixin, OptimisticLockFormMixin, FormView):
+class ChangeRequestCreateView(ChangeRequestAreaMixin, ServiceFormMixin, FormView):
     form_class = ChangeRequestForm
     template_name = "projects/scope/change_request_form.html"
     page_label = gettext_lazy("New change request")
@@ -407,22 +406,18 @@ class ChangeRequestCreateView(ChangeRequestAreaMixin, OptimisticLockFormMixin, F
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": ChangeRequest(project=self.project)}
 
-    def form_valid(self, form):
-        try:
-            change_request = services.change_request_create(
-                project=self.project, by=self.request.user, data=form.model_data()
-            )
-        except ValidationError as error:
-            apply_form_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("Change request %(ref)s raised; the sponsor decides.")
-            % {"ref": change_request.reference},
+    def save(self, form):
+        return services.change_request_create(
+            project=self.project, by=self.request.user, data=form.model_data()
         )
-        return HttpResponseRedirect(
-            _detail_url(self.project.code, change_request.number),
-        )
+
+    def success_message(self, change_request):
+        return _("Change request %(ref)s raised; the sponsor decides.") % {
+            "ref": change_request.reference
+        }
+
+    def success_url_for(self, change_request):
+        return _detail_url(self.project.code, change_request.number)
 
 
 def _detail_url(code, number):
