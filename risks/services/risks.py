@@ -24,31 +24,6 @@ from risks.selectors.matrix import load_matrix
 from risks.services import rules
 from risks.services.numbering import RISK_LETTER, next_reference
 
-# Fields a form, an import or a bulk entry may set when adding a risk.
-CREATE_FIELDS = (
-    "title",
-    "cause",
-    "event",
-    "effect",
-    "category",
-    "kind",
-    "owner",
-    "proximity_date",
-    "triggers",
-    "status",
-    "inherent_probability",
-    "inherent_impact",
-    "residual_probability",
-    "residual_impact",
-    "cost_impact",
-    "currency",
-    "schedule_impact_days",
-    "strategy",
-    "response_summary",
-    "contingency_plan",
-    "fallback_plan",
-    "identified_in",
-)
 M2M_FIELDS = ("tasks", "milestones")
 
 
@@ -173,6 +148,9 @@ ASSESS_FIELDS = (
     "schedule_impact_days",
 )
 RESPONSE_FIELDS = ("strategy", "response_summary", "contingency_plan", "fallback_plan")
+# Fields a form, an import or a bulk entry may set when adding a risk: everything the
+# later writes change, plus its first status and the session that raised it.
+CREATE_FIELDS = (*UPDATE_FIELDS, "status", *ASSESS_FIELDS, *RESPONSE_FIELDS, "identified_in")
 REASON_MAX_LENGTH = Risk._meta.get_field("closure_reason").max_length
 
 # Statuses a person sets with ``risk_set_status``; the others have their own way in.
