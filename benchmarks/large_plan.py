@@ -73,7 +73,7 @@ def build_plan(pm) -> Project:
     return project
 
 
-def timed(label, call, repeat=REPEAT):
+def timed(label, call, repeat=REPEAT, width=40):
     reset_queries()
     with CaptureQueriesContext(connection) as ctx:
         call()
@@ -85,7 +85,8 @@ def timed(label, call, repeat=REPEAT):
     samples.sort()
     p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
     print(
-        f"{label:40} {statistics.median(samples):10.1f} {p95:8.1f} {len(ctx.captured_queries):8d}"
+        f"{label:{width}} {statistics.median(samples):10.1f} {p95:8.1f} "
+        f"{len(ctx.captured_queries):8d}"
     )
 
 

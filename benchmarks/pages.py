@@ -89,13 +89,18 @@ def main():
         ("pmo", "/portfolios/DIGITAL/timeline/"),
         ("pm", "/projects/PRJ-0001/schedule/export.xml"),
     ]
+    time_pages(pages, user_width=10, url_width=45)
+
+
+def time_pages(pages, *, user_width, url_width):
+    """Print one row per (username, url): median and p95 ms and the query count."""
     clients = {}
     for username, url in pages:
         if username not in clients:
             clients[username] = Client()
             clients[username].force_login(User.objects.get(username=username))
         median, p95, queries = measure(clients[username], url)
-        print(f"{username:10} {url:45} {median:10.1f} {p95:8.1f} {queries:8d}")
+        print(f"{username:{user_width}} {url:{url_width}} {median:10.1f} {p95:8.1f} {queries:8d}")
 
 
 if __name__ == "__main__":

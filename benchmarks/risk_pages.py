@@ -26,12 +26,10 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from simple_history.utils import bulk_create_with_history  # noqa: E402
 
-from benchmarks.pages import measure  # noqa: E402
-from pmo.core.models import User  # noqa: E402
+from benchmarks.pages import time_pages  # noqa: E402
 from projects.models import Project  # noqa: E402
 from risks.models import Risk, RiskCategory  # noqa: E402
 
@@ -106,13 +104,7 @@ def main():
         ("pm", "/risks/matrix/"),
         ("pm", f"/projects/{code}/risks/schedule/"),
     ]
-    clients = {}
-    for username, url in pages:
-        if username not in clients:
-            clients[username] = Client()
-            clients[username].force_login(User.objects.get(username=username))
-        median, p95, queries = measure(clients[username], url)
-        print(f"{username:8} {url:58} {median:10.1f} {p95:8.1f} {queries:8d}")
+    time_pages(pages, user_width=8, url_width=58)
 
 
 if __name__ == "__main__":

@@ -19,9 +19,7 @@ The machine's load shows in the engine's line: compare it with benchmarks/schedu
 import importlib
 import logging
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -35,9 +33,8 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from pmo.core.models import User  # noqa: E402
 from projects.models import Baseline, Dependency, Milestone, Task  # noqa: E402
@@ -96,19 +93,7 @@ def build_plan(pm):
 
 
 def timed(label, call, repeat=REPEAT):
-    reset_queries()
-    with CaptureQueriesContext(connection) as ctx:
-        call()
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
-    print(
-        f"{label:52} {statistics.median(samples):10.1f} {p95:8.1f} {len(ctx.captured_queries):8d}"
-    )
+    large_plan.timed(label, call, repeat=repeat, width=52)
 
 
 def main():
