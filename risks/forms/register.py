@@ -94,6 +94,15 @@ class LevelField(forms.TypedChoiceField):
         super().__init__(coerce=int, empty_value=None, **kwargs)
 
 
+# The risk's four level fields and the matrix axis each is picked from.
+ASSESSMENT_LEVELS = {
+    "inherent_probability": Axis.PROBABILITY,
+    "inherent_impact": Axis.IMPACT,
+    "residual_probability": Axis.PROBABILITY,
+    "residual_impact": Axis.IMPACT,
+}
+
+
 def _set_levels(form, names: dict[str, str]) -> None:
     """Replace the model's level fields by selects labelled from the matrix."""
     choices = level_choices()
@@ -208,15 +217,7 @@ class RiskCreateForm(_RegisterFormMixin, forms.ModelForm):
     def __init__(self, *args, register: Register, **kwargs):
         super().__init__(*args, **kwargs)
         self._common(register)
-        _set_levels(
-            self,
-            {
-                "inherent_probability": Axis.PROBABILITY,
-                "inherent_impact": Axis.IMPACT,
-                "residual_probability": Axis.PROBABILITY,
-                "residual_impact": Axis.IMPACT,
-            },
-        )
+        _set_levels(self, ASSESSMENT_LEVELS)
         # The status follows from the assessment and response unless chosen.
         self.initial["status"] = ""
         self.fields["identified_in"].queryset = IdentificationSession.objects.filter(
@@ -355,15 +356,7 @@ class RiskAssessForm(_ReasonMixin, _RegisterFormMixin, VersionedModelForm):
     def __init__(self, *args, register: Register, **kwargs):
         super().__init__(*args, **kwargs)
         self._common(register)
-        _set_levels(
-            self,
-            {
-                "inherent_probability": Axis.PROBABILITY,
-                "inherent_impact": Axis.IMPACT,
-                "residual_probability": Axis.PROBABILITY,
-                "residual_impact": Axis.IMPACT,
-            },
-        )
+        _set_levels(self, ASSESSMENT_LEVELS)
         self.fields["inherent_probability"].required = True
         self.fields["inherent_impact"].required = True
         self.fields["inherent_probability"].help_text = _("Before any response.")
